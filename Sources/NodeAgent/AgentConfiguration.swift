@@ -1,0 +1,38 @@
+import Foundation
+import NIOCore
+
+/// Everything `buildApplication` needs to assemble an agent, resolved from the command line and
+/// the environment.
+struct AgentConfiguration: Sendable {
+    /// Address the HTTP server binds.
+    var host: String
+    /// Port the HTTP server binds (0 picks a free one).
+    var port: Int
+    /// The router's base URL; nil runs the agent standalone.
+    var routerURL: String?
+    /// The URL the router uses to reach this agent; derived from host and port when nil.
+    var advertiseURL: String?
+    /// The models directory.
+    var modelsDirectory: URL
+    /// The shared secret between agents and the router.
+    var nodeToken: String
+    /// The GPU backend this node runs models on.
+    var backend: String
+    /// One line per device, for the registration.
+    var deviceSummary: [String]
+    /// How engines are run.
+    var engine: EngineSettings
+    /// A name for people.
+    var nodeName: String
+    /// Largest accepted request body.
+    var bodyLimit = 16 << 20
+    /// Time allowed for an engine's response head.
+    var responseTimeout = TimeAmount.seconds(600)
+
+    /// The advertised URL once the server's real port is known.
+    func advertisedURL(boundPort: Int) -> String {
+        if let advertiseURL { return advertiseURL.hasSuffix("/") ? String(advertiseURL.dropLast()) : advertiseURL }
+        let reachableHost = ["0.0.0.0", "::", ""].contains(host) ? nodeName : host
+        return "http://\(reachableHost):\(boundPort)"
+    }
+}

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Assembles the agent: state, engine pool, controllers, and the link to the router.
+/// - Parameters:
+///   - configuration: The resolved configuration.
+///   - logger: The process logger.
+/// - Returns: The application, ready for `runService()`.
+func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+    let state = AgentState(
+        catalogue: ModelCatalogue(root: configuration.modelsDirectory),
+        capacity: configuration.engine.slots
+    )
+    let engines = EnginePool(settings: configuration.engine, client: client, logger: logger)
+    let readiness = ServerReadiness()
+    let router = buildRouter(configuration, state: state, engines: engines, client: client)
+
+    var services: [any Service] = [HTTPClientService(client: client), EnginePoolService(pool: engines)]
+    if let routerURL = configuration.routerURL {
+        services.append(
+            RouterLink(
+                routerURL: routerURL.hasSuffix("/") ? String(routerURL.dropLast()) : routerURL,
+                nodeToken: configuration.nodeToken,
+                advertisedURL: { configuration.advertisedURL(boundPort: $0) },
+                describe: { url in
+                    NodeRegistration(
+                        url: url,
+                        instanceID: state.instanceID,
+                        name: configuration.nodeName,
+                        backend: configuration.backend,
+                        devices: configuration.deviceSummary,
+                        capacity: state.capacity
+                    )
+                },
+                state: state,
+                readiness: readiness,
+                client: client,
+                logger: logger
+            )
+        )
+    }
+    let models = await state.models
+    logger.info(
+        "agent starting",
+        metadata: [
+            "backend": "\(configuration.backend)",
+            "models.executable": "\(models.filter(\.isExecutable).count)",
+            "models.total": "\(models.count)",
+            "instance_id": "\(state.instanceID)",
+        ]
+    )
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-agent"),
+        services: services,
+        onServerRunning: { await readiness.markRunning($0) },
+        logger: logger
+    )
+}
+
+/// The agent's routes: health (open), models and inference (node token required).
+func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines: EnginePool, client: HTTPClient) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
+    let auth = BearerAuthMiddleware<BasicRequestContext>(secret: configuration.nodeToken)
+    NodeHealthController(state: state).addRoutes(to: router)
+    NodeModelsController(state: state, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(to: router, protectedBy: auth)
+    NodeInferenceController(
+        state: state,
+        engines: engines,
+        forwarder: UpstreamForwarder(client: client),
+        bodyLimit: configuration.bodyLimit,
+        responseTimeout: configuration.responseTimeout
+    ).addRoutes(to: router, protectedBy: auth)
+    return router
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The header metadata of a GGUF file, read without loading any tensor.
+///
+/// The file is memory-mapped and only the key/value section is walked; large arrays (the
+/// tokenizer's vocabulary) are skipped over, not decoded.
+struct GGUFMetadata: Sendable, Equatable {
+    /// `general.architecture`, e.g. `llama` or `bert`.
+    var architecture: String
+    /// `general.name`, when present.
+    var name: String?
+    /// `{arch}.context_length`: the context the model was trained with.
+    var contextLength: Int?
+    /// `{arch}.pooling_type` (0 none, 1 mean, 2 cls, 3 last, 4 rank), when present.
+    var poolingType: Int?
+    /// `general.file_type`: llama.cpp's quantisation enum.
+    var fileType: Int?
+    /// Number of tensors in the file.
+    var tensorCount: Int
+
+    /// Whether the model produces embeddings rather than text.
+    var isEmbeddingModel: Bool {
+        if let poolingType { return poolingType != 0 }
+        return Self.encoderArchitectures.contains(architecture)
+    }
+
+    static let encoderArchitectures: Set<String> = ["bert", "nomic-bert", "jina-bert-v2", "jina-bert-v3", "modern-bert", "neo-bert"]
+
+    /// Reads the metadata of the GGUF file at `url`.
+    /// - Throws: ``GGUFError`` when the file is not GGUF, is truncated, or is malformed.
+    init(contentsOf url: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw GGUFError.unreadable(error.localizedDescription)
+        }
+        var reader = GGUFReader(data: data)
+        guard try reader.bytes(4) == Array("GGUF".utf8) else { throw GGUFError.notGGUF }
+        let version = try reader.integer(UInt32.self)
+        guard (2...3).contains(version) else { throw GGUFError.unsupportedVersion(Int(version)) }
+        tensorCount = Int(try reader.integer(UInt64.self))
+        let keyCount = try reader.integer(UInt64.self)
+        guard keyCount < 1_000_000 else { throw GGUFError.malformed("implausible key count \(keyCount)") }
+
+        var values: [String: GGUFReader.Scalar] = [:]
+        for _ in 0..<keyCount {
+            let key = try reader.string()
+            let type = try reader.integer(UInt32.self)
+            if let value = try reader.value(ofType: type) {
+                values[key] = value
+            }
+        }
+        guard case .string(let architecture)? = values["general.architecture"] else {
+            throw GGUFError.malformed("no general.architecture")
+        }
+        self.architecture = architecture
+        self.name = values["general.name"]?.string
+        self.contextLength = values["\(architecture).context_length"]?.integer
+        self.poolingType = values["\(architecture).pooling_type"]?.integer
+        self.fileType = values["general.file_type"]?.integer
+    }
+}
+
+/// Why a GGUF file could not be read.
+enum GGUFError: Error, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case notGGUF
+    case unsupportedVersion(Int)
+    case truncated
+    case malformed(String)
+
+    var description: String {
+        switch self {
+        case .unreadable(let reason): "cannot read the file: \(reason)"
+        case .notGGUF: "not a GGUF file (bad magic)"
+        case .unsupportedVersion(let version): "unsupported GGUF version \(version)"
+        case .truncated: "the file is truncated (incomplete download?)"
+        case .malformed(let reason): "malformed GGUF header: \(reason)"
+        }
+    }
+}

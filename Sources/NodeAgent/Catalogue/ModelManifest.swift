@@ -1,0 +1,44 @@
+import Foundation
+
+/// The optional `switchyard.json` in a model directory: declarations that override what is
+/// inferred from the files.
+struct ModelManifest: Codable, Sendable, Equatable {
+    /// `gguf`, `safetensors` or `mlx`.
+    var format: String?
+    /// Backends the artifact runs on; narrows the format's default list.
+    var backends: [String]?
+    /// Memory the model needs, overriding the estimate.
+    var requiredMemoryBytes: Int64?
+    /// `chat` or `embedding`.
+    var kind: LocalModel.Kind?
+    /// Which weights file to load when the directory holds several.
+    var file: String?
+    /// Extra arguments for the engine.
+    var engineArguments: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case format, backends, kind, file
+        case requiredMemoryBytes = "required_memory_bytes"
+        case engineArguments = "engine_args"
+    }
+
+    static let fileName = "switchyard.json"
+
+    /// Reads the manifest in `directory`; nil when there is none.
+    /// - Throws: A message for a manifest that exists but cannot be decoded.
+    static func load(in directory: URL) throws -> ModelManifest? {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try JSONDecoder().decode(ModelManifest.self, from: Data(contentsOf: url))
+        } catch {
+            throw ManifestError(reason: "\(fileName) is not valid: \(error)")
+        }
+    }
+}
+
+/// A manifest that exists but cannot be used.
+struct ManifestError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

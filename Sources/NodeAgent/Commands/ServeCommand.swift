@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+/// `switchyard-agent serve`: the long-running agent.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the agent: detect the backend, serve runnable models, register with the router.",
+        discussion: "The node token is read from SWITCHYARD_NODE_TOKEN; the router and this agent must share it."
+    )
+
+    @Option(help: "The router's base URL, e.g. http://router:8800. Without it the agent runs standalone.")
+    var router: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "0.0.0.0"
+
+    @Option(help: "Port to listen on.")
+    var port = 8801
+
+    @Option(help: "URL under which the router reaches this agent (default: http://HOST:PORT).")
+    var advertiseURL: String?
+
+    @Option(help: "The models directory.", completion: .directory)
+    var modelsDir: String
+
+    @Option(help: "Path to the llama-server executable.", completion: .file())
+    var llamaServer: String = "llama-server"
+
+    @OptionGroup var backendOption: BackendOption
+
+    @Option(help: "CPU threads per engine (default: half the cores, at least 1).")
+    var threads: Int?
+
+    @Option(help: "Parallel requests per engine; also the capacity reported to the router.")
+    var slots = 4
+
+    @Option(help: "Context tokens per parallel request (capped by the model's own context).")
+    var contextPerSlot = 2048
+
+    @Option(help: "Where engine logs go (default: ~/.switchyard/agent/logs).")
+    var logDir: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "switchyard-agent")
+        logger.logLevel = logLevel
+
+        guard let nodeToken = ProcessInfo.processInfo.environment["SWITCHYARD_NODE_TOKEN"], !nodeToken.isEmpty else {
+            throw ValidationError("SWITCHYARD_NODE_TOKEN is not set: the agent needs the node token it shares with the router.")
+        }
+        let report = backendOption.detector.detect()
+        logger.info("backend \(report.backend.rawValue)\(report.forced ? " (forced)" : ""): \(report.reason)")
+        let configuration = AgentConfiguration(
+            host: host,
+            port: port,
+            routerURL: router,
+            advertiseURL: advertiseURL,
+            modelsDirectory: URL(fileURLWithPath: modelsDir),
+            nodeToken: nodeToken,
+            backend: report.backend.rawValue,
+            deviceSummary: report.deviceSummary,
+            engine: EngineSettings(
+                llamaServer: try Self.resolveExecutable(llamaServer),
+                guardExecutable: Self.ownExecutable,
+                logDirectory: URL(fileURLWithPath: logDir ?? Self.defaultStateDirectory + "/logs"),
+                threads: threads ?? EngineSettings.defaultThreads,
+                slots: slots,
+                contextPerSlot: contextPerSlot,
+                gpuLayers: report.backend.offloadsToDevice ? 999 : 0,
+                startTimeout: .seconds(120)
+            ),
+            nodeName: ProcessInfo.processInfo.hostName
+        )
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.runService()
+    }
+
+    func validate() throws {
+        guard (1...256).contains(slots) else { throw ValidationError("--slots must be between 1 and 256") }
+        guard contextPerSlot >= 64 else { throw ValidationError("--context-per-slot must be at least 64") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: modelsDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--models-dir \(modelsDir) is not a directory")
+        }
+    }
+
+    static var defaultStateDirectory: String {
+        FileManager.default.homeDirectoryForCurrentUser.path + "/.switchyard/agent"
+    }
+
+    /// This process's own executable, used to start engine guards.
+    static var ownExecutable: URL {
+        #if os(Linux)
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        #else
+        Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        #endif
+    }
+
+    /// An absolute path, or a name looked up on PATH.
+    static func resolveExecutable(_ name: String) throws -> URL {
+        if name.contains("/") {
+            guard FileManager.default.isExecutableFile(atPath: name) else {
+                throw ValidationError("--llama-server \(name) is not an executable file")
+            }
+            return URL(fileURLWithPath: name)
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+            return URL(fileURLWithPath: "\(directory)/\(name)")
+        }
+        throw ValidationError("\(name) was not found on PATH; pass --llama-server /path/to/llama-server")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOCore
+import Shared
+
+/// `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`: checks the model is one
+/// this node serves, makes sure its engine runs, and relays the request to it unchanged.
+struct NodeInferenceController<Context: RequestContext> {
+    let state: AgentState
+    let engines: EnginePool
+    let forwarder: UpstreamForwarder
+    let bodyLimit: Int
+    /// Time allowed until the engine's response head (a non-streaming answer arrives whole).
+    let responseTimeout: TimeAmount
+
+    func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
+        let group = router.group("v1").add(middleware: auth)
+        for route in InferenceRoute.allCases {
+            group.post(RouterPath(route.rawValue)) { request, context in
+                try await forward(request, context: context, route: route)
+            }
+        }
+    }
+
+    func forward(_ request: Request, context: Context, route: InferenceRoute) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: bodyLimit)
+        let fields = try RoutingFields(parsing: body, route: route)
+        guard let model = await state.executableModel(fields.model) else {
+            throw OpenAIError.modelNotFound(fields.model)
+        }
+        try Self.check(model, accepts: route)
+        let engineURL: String
+        do {
+            engineURL = try await engines.engineURL(for: model)
+        } catch {
+            context.logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
+            throw OpenAIError.engineUnavailable(model.id)
+        }
+        await state.begin()
+        let upstream: HTTPClientResponse
+        do {
+            upstream = try await forwarder.send(
+                to: engineURL + route.path,
+                body: body,
+                headers: HopByHopHeaders.forwardable(request.headers),
+                bearer: nil,
+                timeout: responseTimeout,
+                logger: context.logger
+            )
+        } catch {
+            await state.end()
+            context.logger.error("engine request failed", metadata: ["model": "\(model.id)", "error": "\(error)"])
+            throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
+        }
+        let state = self.state
+        return forwarder.relay(upstream, to: request, stream: fields.stream, logger: context.logger) { _ in
+            Task { await state.end() }
+        }
+    }
+
+    /// Embedding models answer only `/v1/embeddings`; chat models everything else.
+    static func check(_ model: LocalModel, accepts route: InferenceRoute) throws(OpenAIError) {
+        switch (model.kind, route) {
+        case (.embedding, .embeddings), (.chat, .chatCompletions), (.chat, .completions):
+            return
+        case (.embedding, _):
+            throw .invalidRequest("'\(model.id)' is an embedding model; use /v1/embeddings.", param: "model", code: "model_not_supported")
+        case (.chat, _):
+            throw .invalidRequest("'\(model.id)' does not produce embeddings.", param: "model", code: "model_not_supported")
+        }
+    }
+}

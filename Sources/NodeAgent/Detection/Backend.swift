@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// A GPU backend (or the CPU) that models run on, in order of preference.
+enum Backend: String, CaseIterable, Codable, Sendable, ExpressibleByArgument {
+    case cuda
+    case rocm
+    case vulkan
+    case opencl
+    case metal
+    case cpu
+
+    /// Whether engines offload layers to a device on this backend.
+    var offloadsToDevice: Bool { self != .cpu }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The result of host detection: the chosen backend and why (`GET /v0/system`, `detect --json`).
+struct DetectionReport: Codable, Sendable, Equatable {
+    /// The backend models run on.
+    var backend: Backend
+    /// Whether the operator forced it.
+    var forced: Bool
+    /// Why this backend was chosen.
+    var reason: String
+    /// The host's memory.
+    var memory: HostMemory
+
+    /// One line per device, for the registration sent to the router.
+    var deviceSummary: [String] {
+        ["CPU, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Self.gibibytes(memory.totalBytes)) RAM"]
+    }
+
+    static func gibibytes(_ bytes: Int64) -> String {
+        String(format: "%.1f GiB", Double(bytes) / 1_073_741_824)
+    }
+}
+
+/// Total and available system memory.
+struct HostMemory: Codable, Sendable, Equatable {
+    var totalBytes: Int64
+    var availableBytes: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case totalBytes = "total_bytes"
+        case availableBytes = "available_bytes"
+    }
+
+    /// Reads `/proc/meminfo` where there is one; falls back to the physical memory size.
+    static func read(meminfo: String = "/proc/meminfo") -> HostMemory {
+        guard let text = try? String(contentsOfFile: meminfo, encoding: .utf8) else {
+            return HostMemory(totalBytes: Int64(ProcessInfo.processInfo.physicalMemory), availableBytes: nil)
+        }
+        func kibibytes(_ key: String) -> Int64? {
+            text.split(separator: "\n").first { $0.hasPrefix(key + ":") }
+                .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int64($0) } }
+                .map { $0 * 1024 }
+        }
+        return HostMemory(
+            totalBytes: kibibytes("MemTotal") ?? Int64(ProcessInfo.processInfo.physicalMemory),
+            availableBytes: kibibytes("MemAvailable")
+        )
+    }
+}

@@ -1,0 +1,54 @@
+import AsyncHTTPClient
+import Logging
+
+/// The agent's running engines: one `llama-server` per loaded model, started on first use.
+///
+/// Concurrent first requests for a model share one start; a model whose engine died is started
+/// again on its next request.
+actor EnginePool {
+    private let settings: EngineSettings
+    private let client: HTTPClient
+    private let logger: Logger
+    private var running: [String: EngineProcess] = [:]
+    private var starting: [String: Task<EngineProcess, any Error>] = [:]
+
+    /// Creates an empty pool.
+    init(settings: EngineSettings, client: HTTPClient, logger: Logger) {
+        self.settings = settings
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The base URL of a ready engine for `model`, starting one when needed.
+    /// - Throws: ``EngineError`` when the engine cannot be started.
+    func engineURL(for model: LocalModel) async throws -> String {
+        if let engine = running[model.id] {
+            if engine.isRunning { return engine.baseURL }
+            logger.warning("engine exited; starting it again", metadata: ["model": "\(model.id)"])
+            running[model.id] = nil
+        }
+        if let start = starting[model.id] {
+            return try await start.value.baseURL
+        }
+        let start = Task { [settings, client, logger] in
+            try await EngineProcess.launch(model: model, settings: settings, client: client, logger: logger)
+        }
+        starting[model.id] = start
+        defer { starting[model.id] = nil }
+        let engine = try await start.value
+        running[model.id] = engine
+        return engine.baseURL
+    }
+
+    /// Process IDs of the running engine guards, by model.
+    func processIDs() -> [String: Int32] {
+        running.mapValues(\.processID)
+    }
+
+    /// Stops every engine.
+    func shutdown() {
+        for engine in running.values { engine.stop() }
+        running.removeAll()
+        for start in starting.values { start.cancel() }
+    }
+}

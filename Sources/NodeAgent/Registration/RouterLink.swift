@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import ServiceLifecycle
+import Shared
+
+/// Keeps the node registered with the router: registers once the HTTP server runs, sends
+/// heartbeats, and registers again when the router no longer knows the node (it restarted, or
+/// dropped the node). Failures are retried with capped exponential backoff and logged with
+/// their reason.
+struct RouterLink: Service {
+    let routerURL: String
+    let nodeToken: String
+    let advertisedURL: @Sendable (Int) -> String
+    let describe: @Sendable (String) async -> NodeRegistration
+    let state: AgentState
+    let readiness: ServerReadiness
+    let client: HTTPClient
+    let logger: Logger
+
+    func run() async throws {
+        let port = await readiness.waitUntilRunning()
+        let url = advertisedURL(port)
+        await cancelWhenGracefulShutdown {
+            var failures = 0
+            while !Task.isCancelled {
+                do {
+                    let reply = try await register(url: url)
+                    failures = 0
+                    logger.info("registered with router", metadata: ["node.id": "\(reply.nodeID)", "models": "\(reply.models.count)"])
+                    try await heartbeat(nodeID: reply.nodeID, interval: reply.heartbeatIntervalSeconds)
+                } catch is CancellationError {
+                    return
+                } catch RouterLinkError.unknownNode {
+                    logger.info("router does not know this node; registering again")
+                } catch {
+                    failures += 1
+                    let delay = min(30.0, 0.5 * pow(2.0, Double(min(failures, 6))))
+                    logger.warning("router link down; retrying", metadata: ["reason": "\(error)", "retry_in_s": "\(delay)"])
+                    try? await Task.sleep(for: .seconds(delay))
+                }
+            }
+        }
+    }
+
+    private func register(url: String) async throws -> NodeRegistrationReply {
+        let registration = await describe(url)
+        let response = try await post("/v0/nodes", body: registration, timeout: .seconds(15))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok || response.status == .created else {
+            throw RouterLinkError.rejected(status: response.status.code, detail: Self.errorMessage(in: body))
+        }
+        return try JSONDecoder().decode(NodeRegistrationReply.self, from: body)
+    }
+
+    /// Sends heartbeats until the router answers 404 (re-register) or too many fail in a row.
+    private func heartbeat(nodeID: String, interval: Double) async throws {
+        var misses = 0
+        while true {
+            try await Task.sleep(for: .seconds(max(0.2, interval)))
+            let beat = NodeHeartbeat(instanceID: state.instanceID, inFlight: await state.inFlight, modelsVersion: await state.modelsVersion)
+            do {
+                let response = try await post("/v0/nodes/\(nodeID)/heartbeat", body: beat, timeout: .seconds(5))
+                _ = try await response.body.collect(upTo: 1 << 16)
+                if response.status == .notFound { throw RouterLinkError.unknownNode }
+                misses = response.status == .ok ? 0 : misses + 1
+            } catch let error as RouterLinkError {
+                throw error
+            } catch {
+                misses += 1
+                if misses >= 3 { throw error }
+            }
+        }
+    }
+
+    private func post(_ path: String, body: some Encodable, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: routerURL + path)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
+        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
+        return try await client.execute(request, timeout: timeout, logger: logger)
+    }
+
+    private static func errorMessage(in body: ByteBuffer) -> String {
+        if let envelope = try? JSONDecoder().decode(OpenAIError.Envelope.self, from: body) {
+            return "\(envelope.error.code ?? envelope.error.type): \(envelope.error.message)"
+        }
+        return String(buffer: body).prefix(200).description
+    }
+}
+
+/// Why the router link is down.
+enum RouterLinkError: Error, CustomStringConvertible {
+    case rejected(status: UInt, detail: String)
+    case unknownNode
+
+    var description: String {
+        switch self {
+        case .rejected(let status, let detail): "registration rejected (\(status)): \(detail)"
+        case .unknownNode: "the router does not know this node any more; registering again"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import GRDB
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Assembles the router: database, secrets, registry, controllers.
+/// - Parameters:
+///   - configuration: The resolved configuration.
+///   - database: The router's database (on disk in production, in memory in tests).
+///   - logger: The process logger.
+/// - Returns: The application and the secrets it generated on this start (to print once).
+func buildApplication(
+    _ configuration: RouterConfiguration,
+    database: DatabaseQueue,
+    logger: Logger
+) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
+    let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+    let registry = NodeRegistry(offlineAfter: configuration.offlineAfter)
+    let router = buildRouter(configuration, secrets: secrets, registry: registry, client: client)
+    let app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
+        services: [HTTPClientService(client: client)],
+        logger: logger
+    )
+    return (app, secrets.generated)
+}
+
+/// The router's routes: the OpenAI surface (API key), the node protocol (node token) and the
+/// admin surface (admin key).
+func buildRouter(
+    _ configuration: RouterConfiguration,
+    secrets: RouterSecrets,
+    registry: NodeRegistry,
+    client: HTTPClient
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
+    let adminKeyHash = secrets.adminKeyHash
+    let adminAuth = BearerAuthMiddleware<BasicRequestContext> { RouterSecrets.hash($0) == adminKeyHash }
+    let nodeAuth = BearerAuthMiddleware<BasicRequestContext>(secret: secrets.nodeToken)
+
+    router.get("health") { _, _ in HTTPResponse.Status.ok }
+    let openAI = router.group("v1").add(middleware: adminAuth)
+    ModelsController(registry: registry).addRoutes(to: openAI)
+    InferenceController(
+        registry: registry,
+        forwarder: UpstreamForwarder(client: client),
+        nodeToken: secrets.nodeToken,
+        bodyLimit: configuration.bodyLimit,
+        firstByteTimeout: configuration.firstByteTimeout,
+        maxAttempts: configuration.maxAttempts
+    ).addRoutes(to: openAI)
+    NodeProtocolController(
+        registry: registry,
+        fetcher: ModelListFetcher(client: client, nodeToken: secrets.nodeToken, timeout: configuration.modelListTimeout),
+        heartbeatInterval: configuration.heartbeatInterval
+    ).addRoutes(to: router, protectedBy: nodeAuth)
+    AdminNodesController(registry: registry).addRoutes(to: router, protectedBy: adminAuth)
+    return router
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+/// `switchyard-router serve`: the long-running router.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the router.",
+        discussion: """
+            Secrets come from the environment: SWITCHYARD_ADMIN_KEY (admin API, also accepted for \
+            inference) and SWITCHYARD_NODE_TOKEN (shared with agents). When either is unset, the router \
+            generates it on first start, keeps it in the data directory, and prints it once.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8800
+
+    @Option(help: "Where the router keeps its database.", completion: .directory)
+    var dataDir = FileManager.default.homeDirectoryForCurrentUser.path + "/.switchyard/router"
+
+    @Option(help: "Seconds between agent heartbeats.")
+    var heartbeatInterval = 2.0
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "switchyard-router")
+        logger.logLevel = logLevel
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = RouterConfiguration(
+            host: host,
+            port: port,
+            dataDirectory: URL(fileURLWithPath: dataDir),
+            adminKey: environment["SWITCHYARD_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+            nodeToken: environment["SWITCHYARD_NODE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            heartbeatInterval: .milliseconds(Int(heartbeatInterval * 1000)),
+            offlineAfter: .milliseconds(Int(heartbeatInterval * 3000))
+        )
+        let database = try RouterDatabase.open(in: configuration.dataDirectory)
+        let (app, generated) = try await buildApplication(configuration, database: database, logger: logger)
+        for secret in generated {
+            print("Generated \(secret.name): \(secret.value)  (shown once; only the router's data directory keeps it)")
+        }
+        try await app.runService()
+    }
+
+    func validate() throws {
+        guard heartbeatInterval >= 0.1, heartbeatInterval <= 60 else {
+            throw ValidationError("--heartbeat-interval must be between 0.1 and 60 seconds")
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// The agents' side of the router: `POST /v0/nodes` (register) and
+/// `POST /v0/nodes/{id}/heartbeat`, both authenticated with the node token.
+struct NodeProtocolController<Context: RequestContext> {
+    let registry: NodeRegistry
+    let fetcher: ModelListFetcher
+    let heartbeatInterval: Duration
+
+    func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
+        let group = router.group("v0/nodes").add(middleware: auth)
+        group.post(use: register)
+        group.post(":id/heartbeat", use: heartbeat)
+    }
+
+    @Sendable func register(_ request: Request, context: Context) async throws -> NodeRegistrationReply {
+        let registration = try await request.decode(as: NodeRegistration.self, context: context)
+        guard let url = URL(string: registration.url), ["http", "https"].contains(url.scheme), url.host != nil else {
+            throw OpenAIError.invalidRequest("'url' must be an http(s) URL.", param: "url")
+        }
+        let nodeURL = registration.url.hasSuffix("/") ? String(registration.url.dropLast()) : registration.url
+        var normalized = registration
+        normalized.url = nodeURL
+        let models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
+        guard !models.isEmpty else {
+            throw OpenAIError(
+                status: .unprocessableContent,
+                message: "Registration rejected: the node lists no executable models.",
+                type: "invalid_request_error",
+                code: "no_executable_models"
+            )
+        }
+        let id = await registry.register(normalized, models: models)
+        context.logger.info("node registered", metadata: ["node.id": "\(id)", "node.name": "\(registration.name)", "models": "\(models.count)"])
+        return NodeRegistrationReply(nodeID: id, models: models, heartbeatIntervalSeconds: heartbeatInterval.seconds)
+    }
+
+    @Sendable func heartbeat(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
+        let nodeID = try context.parameters.require("id")
+        let beat = try await request.decode(as: NodeHeartbeat.self, context: context)
+        switch await registry.heartbeat(nodeID: nodeID, beat) {
+        case .unknownNode:
+            throw OpenAIError(status: .notFound, message: "Unknown node; register again.", type: "invalid_request_error", code: "unknown_node")
+        case .current:
+            return .ok
+        case .refreshModels(let url):
+            let models = try await fetcher.fetch(from: url, logger: context.logger)
+            await registry.updateModels(nodeID: nodeID, models: models)
+            context.logger.info("node models refreshed", metadata: ["node.id": "\(nodeID)", "models": "\(models.count)"])
+            return .ok
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+
+/// The router's SQLite database (GRDB), with its schema migrations.
+enum RouterDatabase {
+    /// Opens (creating when needed) the database in `directory`, readable by its owner only.
+    static func open(in directory: URL) throws -> DatabaseQueue {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = directory.appendingPathComponent("router.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try migrator.migrate(queue)
+        return queue
+    }
+
+    /// An in-memory database with the same schema, for tests.
+    static func inMemory() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue()
+        try migrator.migrate(queue)
+        return queue
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-settings") { db in
+            try db.create(table: "setting") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}

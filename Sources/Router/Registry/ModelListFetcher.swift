@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import Shared
+
+/// Pulls a node's `GET /v1/models` (the router never takes a node's word for its models).
+struct ModelListFetcher: Sendable {
+    let client: HTTPClient
+    let nodeToken: String
+    let timeout: TimeAmount
+
+    /// The model IDs the node lists: entries without a usable `id` skipped, duplicates collapsed,
+    /// order kept.
+    /// - Throws: ``OpenAIError`` `model_list_unavailable` when the list cannot be fetched or read.
+    func fetch(from nodeURL: String, logger: Logger) async throws(OpenAIError) -> [String] {
+        var request = HTTPClientRequest(url: nodeURL + "/v1/models")
+        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
+        let body: ByteBuffer
+        do {
+            let response = try await client.execute(request, timeout: timeout, logger: logger)
+            body = try await response.body.collect(upTo: 8 << 20)
+            guard response.status == .ok else {
+                throw ModelListProblem(reason: "the node answered \(response.status.code)")
+            }
+        } catch {
+            logger.warning("cannot pull node models", metadata: ["reason": "\(error)"])
+            throw Self.unavailable("the node's /v1/models could not be fetched (\(Self.summary(of: error)))")
+        }
+        guard let document = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let entries = document["data"] as? [Any]
+        else {
+            throw Self.unavailable("the node's /v1/models is not an OpenAI model list")
+        }
+        var seen = Set<String>()
+        return entries.compactMap { entry in
+            guard let id = (entry as? [String: Any])?["id"] as? String,
+                !id.trimmingCharacters(in: .whitespaces).isEmpty, seen.insert(id).inserted
+            else { return nil }
+            return id
+        }
+    }
+
+    private static func unavailable(_ message: String) -> OpenAIError {
+        OpenAIError(status: .unprocessableContent, message: "Registration rejected: \(message).", type: "invalid_request_error", code: "model_list_unavailable")
+    }
+
+    private static func summary(of error: any Error) -> String {
+        if let problem = error as? ModelListProblem { return problem.reason }
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout { return "timed out" }
+        return "connection failed"
+    }
+}
+
+private struct ModelListProblem: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

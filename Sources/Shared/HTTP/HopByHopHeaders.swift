@@ -1,0 +1,36 @@
+import HTTPTypes
+import NIOHTTP1
+
+/// Header handling for proxying between a client, the router, an agent and an engine.
+///
+/// Hop-by-hop headers belong to one connection and are never forwarded; `host` and
+/// `content-length` are set by the HTTP client for the new request. Authorization is not
+/// forwarded either: each hop presents its own credentials.
+public enum HopByHopHeaders {
+    /// Lower-cased names of headers that are never copied from one hop to the next.
+    public static let names: Set<String> = [
+        "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authenticate", "proxy-authorization", "proxy-connection",
+        "host", "content-length", "authorization", "accept-encoding",
+    ]
+
+    /// The end-to-end headers of an incoming request, in the HTTP client's form.
+    public static func forwardable(_ fields: HTTPFields) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        for field in fields where !names.contains(field.name.canonicalName) {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        return headers
+    }
+
+    /// The end-to-end headers of an upstream response, in the server's form.
+    public static func forwardable(_ headers: HTTPHeaders) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in headers where !names.contains(name.lowercased()) {
+            if let fieldName = HTTPField.Name(name) {
+                fields.append(HTTPField(name: fieldName, value: value))
+            }
+        }
+        return fields
+    }
+}

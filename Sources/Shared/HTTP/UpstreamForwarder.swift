@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Forwards one OpenAI request to an upstream (an agent, or an engine) and relays its answer.
+///
+/// Used by both hops: the router forwards to agents, the agent forwards to its engine. Bodies are
+/// relayed chunk by chunk with backpressure (nothing is buffered), a client that goes away during a
+/// stream cancels the upstream request, and a stream that breaks after it started ends with a
+/// final SSE error event instead of being cut silently.
+public struct UpstreamForwarder: Sendable {
+    /// The process's one HTTP client.
+    public let client: HTTPClient
+
+    /// Creates a forwarder over a shared HTTP client.
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    /// Sends a POST and returns once the upstream's response head has arrived.
+    /// - Parameters:
+    ///   - url: The absolute upstream URL.
+    ///   - body: The request body, sent unchanged (replayable for retries).
+    ///   - headers: End-to-end headers from the incoming request (already filtered).
+    ///   - bearer: A token to present upstream as `Authorization: Bearer`.
+    ///   - timeout: Time allowed until the response head (connect, queue and prefill included).
+    ///   - logger: The request's logger.
+    /// - Returns: The upstream response, its body not yet read.
+    /// - Throws: The HTTP client's error when nothing was received.
+    public func send(
+        to url: String,
+        body: ByteBuffer,
+        headers: HTTPHeaders,
+        bearer: String?,
+        timeout: TimeAmount,
+        logger: Logger
+    ) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers = headers
+        if !request.headers.contains(name: "content-type") {
+            request.headers.add(name: "content-type", value: "application/json")
+        }
+        if let bearer {
+            request.headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
+        }
+        request.body = .bytes(body)
+        return try await client.execute(request, timeout: timeout, logger: logger)
+    }
+
+    /// Builds the response that relays an upstream answer to the client.
+    /// - Parameters:
+    ///   - upstream: The upstream response.
+    ///   - request: The client's request (watched for disconnects while streaming).
+    ///   - stream: Whether the client asked for SSE.
+    ///   - extraHeaders: Headers to add (request ID, timing).
+    ///   - logger: The request's logger.
+    ///   - onFinish: Called once when relaying ends, however it ends.
+    /// - Returns: A response whose body is copied from upstream as it arrives.
+    public func relay(
+        _ upstream: HTTPClientResponse,
+        to request: Request,
+        stream: Bool,
+        extraHeaders: HTTPFields = [:],
+        logger: Logger,
+        onFinish: @escaping @Sendable (RelayOutcome) -> Void = { _ in }
+    ) -> Response {
+        var headers = HopByHopHeaders.forwardable(upstream.headers)
+        headers.append(contentsOf: extraHeaders)
+        let status = HTTPResponse.Status(code: Int(upstream.status.code))
+        let upstreamBody = upstream.body
+        let body = ResponseBody { writer in
+            let outcome: RelayOutcome
+            do {
+                if stream {
+                    try await request.body.consumeWithCancellationOnInboundClose { _ in
+                        for try await chunk in upstreamBody {
+                            try await writer.write(chunk)
+                        }
+                    }
+                } else {
+                    for try await chunk in upstreamBody {
+                        try await writer.write(chunk)
+                    }
+                }
+                outcome = .completed
+            } catch is CancellationError {
+                outcome = .clientDisconnected
+            } catch {
+                logger.warning("upstream response broke off", metadata: ["error": "\(error)"])
+                outcome = .upstreamFailed
+                if stream {
+                    let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
+                    try? await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
+                }
+            }
+            onFinish(outcome)
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+}
+
+/// How relaying an upstream response ended.
+public enum RelayOutcome: Sendable, Equatable {
+    /// Every byte reached the client.
+    case completed
+    /// The client went away; the upstream request was cancelled.
+    case clientDisconnected
+    /// The upstream failed after the response had started.
+    case upstreamFailed
+}

@@ -1,0 +1,58 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every error thrown below it into OpenAI's envelope.
+///
+/// `OpenAIError`s render themselves. Hummingbird's own `HTTPError`s (unknown route, body over the
+/// limit, undecodable JSON) keep their status and get the matching envelope. Anything else is an
+/// internal failure: it is logged with the request's logger and the client gets a bare 500 envelope.
+public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The body limit reported in 413 answers.
+    public let bodyLimit: Int
+
+    /// Creates the middleware.
+    /// - Parameter bodyLimit: The request body limit in bytes, quoted in 413 answers.
+    public init(bodyLimit: Int) {
+        self.bodyLimit = bodyLimit
+    }
+
+    /// Runs the rest of the chain and maps its errors.
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as OpenAIError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.translate(error, path: request.uri.path, bodyLimit: bodyLimit)
+        } catch is CancellationError {
+            throw OpenAIError(status: .init(code: 499), message: "Client closed the request.", type: "invalid_request_error")
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            throw OpenAIError.internalError()
+        }
+    }
+
+    static func translate(_ error: HTTPError, path: String, bodyLimit: Int) -> OpenAIError {
+        switch error.status {
+        case .notFound:
+            return .routeNotFound(path)
+        case .contentTooLarge:
+            return .requestTooLarge(limit: bodyLimit)
+        case .badRequest:
+            return .invalidRequest("The request body is not valid JSON for this endpoint.")
+        case .methodNotAllowed:
+            return OpenAIError(status: .methodNotAllowed, message: "Method not allowed on '\(path)'.", type: "invalid_request_error")
+        case .unauthorized:
+            return .invalidAPIKey()
+        default:
+            var mapped = OpenAIError(
+                status: error.status,
+                message: error.body ?? error.status.reasonPhrase,
+                type: error.status.code >= 500 ? "server_error" : "invalid_request_error"
+            )
+            mapped.headers.append(contentsOf: error.headers)
+            return mapped
+        }
+    }
+}
