@@ -64,10 +64,11 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
 }
 
 /// The agent's routes: health (open), models and inference (node token required).
-func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines: EnginePool, client: HTTPClient) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines: EnginePool, client: HTTPClient) -> Router<SwitchyardRequestContext>
+{
+    let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
-    let auth = BearerAuthMiddleware<BasicRequestContext>(secret: configuration.nodeToken)
+    let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
     NodeHealthController(state: state).addRoutes(to: router)
     NodeModelsController(state: state, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(to: router, protectedBy: auth)
     NodeInferenceController(

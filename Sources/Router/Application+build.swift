@@ -36,12 +36,12 @@ func buildRouter(
     secrets: RouterSecrets,
     registry: NodeRegistry,
     client: HTTPClient
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+) -> Router<SwitchyardRequestContext> {
+    let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let adminKeyHash = secrets.adminKeyHash
-    let adminAuth = BearerAuthMiddleware<BasicRequestContext> { RouterSecrets.hash($0) == adminKeyHash }
-    let nodeAuth = BearerAuthMiddleware<BasicRequestContext>(secret: secrets.nodeToken)
+    let adminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { RouterSecrets.hash($0) == adminKeyHash }
+    let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
 
     router.get("health") { _, _ in HTTPResponse.Status.ok }
     let openAI = router.group("v1").add(middleware: adminAuth)

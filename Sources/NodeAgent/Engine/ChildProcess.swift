@@ -26,7 +26,7 @@ enum ChildProcess {
 
         var pid: pid_t = 0
         let cArguments = arguments.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
+        defer { for argument in cArguments { free(argument) } }
         let status = posix_spawnp(&pid, executable, &actions, &attributes, cArguments, environ)
         guard status == 0 else {
             throw ChildProcessError(executable: executable, reason: String(cString: strerror(status)))

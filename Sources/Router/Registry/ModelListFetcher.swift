@@ -45,7 +45,12 @@ struct ModelListFetcher: Sendable {
     }
 
     private static func unavailable(_ message: String) -> OpenAIError {
-        OpenAIError(status: .unprocessableContent, message: "Registration rejected: \(message).", type: "invalid_request_error", code: "model_list_unavailable")
+        OpenAIError(
+            status: .unprocessableContent,
+            message: "Registration rejected: \(message).",
+            type: "invalid_request_error",
+            code: "model_list_unavailable"
+        )
     }
 
     private static func summary(of error: any Error) -> String {

@@ -81,7 +81,7 @@ public struct OpenAIError: Error, HTTPResponseError, Sendable, Equatable {
 
     /// The JSON bytes of the envelope.
     public var jsonData: Data {
-        (try? JSONEncoder().encode(Envelope(error: body))) ?? Data(#"{"error":{"message":"error","type":"api_error"}}"#.utf8)
+        (try? JSONEncoder.switchyard.encode(Envelope(error: body))) ?? Data(#"{"error":{"message":"error","type":"api_error"}}"#.utf8)
     }
 
     /// Renders the envelope as the response.

@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A router and agents started from the built binaries on free loopback ports, each with its
+/// own data, models and log directories. Use ``withFleet(_:)`` so every process is stopped and,
+/// when the test fails, every log is printed.
+final class Fleet: @unchecked Sendable {
+    let environment: TestEnvironment
+    let directory: URL
+    let adminKey = "test-admin-" + UUID().uuidString
+    let nodeToken = "test-node-" + UUID().uuidString
+    private(set) var router: ManagedProcess!
+    private(set) var routerURL = ""
+    private(set) var agents: [ManagedProcess] = []
+    private var processes: [ManagedProcess] = []
+
+    init(environment: TestEnvironment) throws {
+        self.environment = environment
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// Starts the router and waits until it listens.
+    func startRouter() async throws {
+        let process = try launch(
+            name: "router",
+            binary: "switchyard-router",
+            arguments: ["serve", "--port", "0", "--data-dir", directory.appendingPathComponent("router").path, "--heartbeat-interval", "0.5"]
+        )
+        router = process
+        routerURL = "http://127.0.0.1:\(try await process.listeningPort())"
+    }
+
+    /// Starts an agent registered with the router and waits until the router lists its models.
+    @discardableResult
+    func startAgent(name: String = "agent", modelsDirectory: URL? = nil, extraArguments: [String] = []) async throws -> ManagedProcess {
+        let process = try launch(
+            name: name,
+            binary: "switchyard-agent",
+            arguments: [
+                "serve", "--router", routerURL, "--host", "127.0.0.1", "--port", "0",
+                "--models-dir", (modelsDirectory ?? environment.modelsDirectory).path,
+                "--llama-server", environment.llamaServer.path,
+                "--log-dir", directory.appendingPathComponent("\(name)-engines").path,
+            ] + extraArguments
+        )
+        agents.append(process)
+        _ = try await process.waitForLogLine(containing: "registered with router")
+        return process
+    }
+
+    private func launch(name: String, binary: String, arguments: [String]) throws -> ManagedProcess {
+        let process = try ManagedProcess(
+            name: name,
+            executable: environment.binDirectory.appendingPathComponent(binary),
+            arguments: arguments,
+            environment: ["SWITCHYARD_ADMIN_KEY": adminKey, "SWITCHYARD_NODE_TOKEN": nodeToken],
+            logDirectory: directory
+        )
+        processes.append(process)
+        return process
+    }
+
+    /// Sends a request to the router with the admin key (or `key`).
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, key: String? = nil) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: routerURL + path)
+        request.method = method
+        request.headers.add(name: "authorization", value: "Bearer \(key ?? adminKey)")
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        return try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+    }
+
+    /// Sends a request and collects the whole answer.
+    func call(_ method: HTTPMethod, _ path: String, json: String? = nil, key: String? = nil) async throws -> (status: Int, body: String) {
+        let response = try await send(method, path, json: json, key: key)
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    /// Every process's log, for a failing test's output.
+    var diagnostics: String {
+        var text = ""
+        let logs = (try? FileManager.default.subpathsOfDirectory(atPath: directory.path)) ?? []
+        for path in logs.sorted() where path.hasSuffix(".log") {
+            let content = (try? String(contentsOfFile: directory.appendingPathComponent(path).path, encoding: .utf8)) ?? ""
+            text += "----- \(path) (last 40 lines) -----\n" + content.split(separator: "\n").suffix(40).joined(separator: "\n") + "\n"
+        }
+        return text
+    }
+
+    /// Stops every process and removes the fleet's directory.
+    func stop() async {
+        for process in processes.reversed() { await process.stop() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// Runs `body` with a started router and one agent (unless `agents` says otherwise); stops all
+/// processes afterwards, and prints every log when `body` throws.
+func withFleet<T>(agents: Int = 1, _ body: (Fleet) async throws -> T) async throws -> T {
+    let fleet = try Fleet(environment: try TestEnvironment.load())
+    do {
+        try await fleet.startRouter()
+        for index in 0..<agents { try await fleet.startAgent(name: "agent-\(index + 1)") }
+        let result = try await body(fleet)
+        await fleet.stop()
+        return result
+    } catch {
+        print("end-to-end failure: \(error)\n\(fleet.diagnostics)")
+        await fleet.stop()
+        throw error
+    }
+}

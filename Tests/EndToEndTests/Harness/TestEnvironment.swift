@@ -1,0 +1,55 @@
+import Foundation
+
+/// Where the built binaries, the real engine and the real models are, from the variables the
+/// README's test command sets (`scripts/test.sh`).
+struct TestEnvironment: Sendable {
+    var binDirectory: URL
+    var llamaServer: URL
+    var modelsDirectory: URL
+    var referenceEmbeddings: URL
+
+    static let chatModel = "HuggingFaceTB/SmolLM2-135M-Instruct"
+    static let embeddingModel = "sentence-transformers/all-MiniLM-L6-v2"
+
+    /// True under CI, where a missing engine or model is a failure, never a skip.
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Whether the end-to-end tests can run (or must run, under CI).
+    static var shouldRun: Bool { isCI || (try? load()) != nil }
+
+    /// The environment, or an error naming what is missing.
+    static func load() throws -> TestEnvironment {
+        let variables = ProcessInfo.processInfo.environment
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let bin = variables["SWITCHYARD_BIN_DIR"].map(URL.init(fileURLWithPath:)) ?? packageRoot.appendingPathComponent(".build/debug")
+        let cache = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/switchyard")
+        let environment = TestEnvironment(
+            binDirectory: bin,
+            llamaServer: URL(fileURLWithPath: variables["LLAMA_SERVER"] ?? cache.path + "/engine/llama-server-b11434-portable/llama-server"),
+            modelsDirectory: URL(fileURLWithPath: variables["SWITCHYARD_MODELS_DIR"] ?? cache.path + "/models"),
+            referenceEmbeddings: URL(
+                fileURLWithPath: variables["SWITCHYARD_REFERENCE_EMBEDDINGS"] ?? cache.path + "/reference/all-MiniLM-L6-v2.json"
+            )
+        )
+        let required: [(String, String)] = [
+            (environment.binDirectory.appendingPathComponent("switchyard-router").path, "switchyard-router (run swift build)"),
+            (environment.binDirectory.appendingPathComponent("switchyard-agent").path, "switchyard-agent (run swift build)"),
+            (environment.llamaServer.path, "llama-server (run scripts/setup.sh)"),
+            (environment.modelsDirectory.appendingPathComponent(chatModel).path, "the SmolLM2 model (run scripts/setup.sh)"),
+            (environment.modelsDirectory.appendingPathComponent(embeddingModel).path, "the MiniLM model (run scripts/setup.sh)"),
+            (environment.referenceEmbeddings.path, "the reference embeddings (run scripts/setup.sh)"),
+        ]
+        let missing = required.filter { !FileManager.default.fileExists(atPath: $0.0) }.map(\.1)
+        guard missing.isEmpty else {
+            throw HarnessError("end-to-end prerequisites missing: \(missing.joined(separator: ", "))")
+        }
+        return environment
+    }
+}
+
+/// A harness failure with a message for the reader of the test log.
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

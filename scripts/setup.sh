@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Switchyard needs on this host, idempotently, and writes the paths it found to
+# $SWITCHYARD_CACHE/env.sh (sourced by run.sh and test.sh).
+#
+#   scripts/setup.sh            system packages, llama-server, the bundled models
+#   scripts/setup.sh --tests    also the software GPU drivers the detection tests use
+set -euo pipefail
+here="$(dirname "${BASH_SOURCE[0]}")"
+source "$here/lib/common.sh"
+
+for_tests=false
+[ "${1:-}" = "--tests" ] && for_tests=true
+
+command -v swift >/dev/null 2>&1 || die "no Swift toolchain on PATH: install Swift 6.2 or newer (swift.org) first"
+
+packages=(build-essential cmake ninja-build unzip curl python3 libsqlite3-dev libcurl4-openssl-dev libvulkan-dev ocl-icd-opencl-dev)
+if $for_tests; then
+    # Debian's software Vulkan (lavapipe) and OpenCL (PoCL) devices, for the detection tests.
+    packages+=(libvulkan1 mesa-vulkan-drivers ocl-icd-libopencl1 pocl-opencl-icd)
+fi
+ensure_apt_packages "${packages[@]}"
+python3 -m venv --help >/dev/null 2>&1 || ensure_apt_packages python3-venv python3-pip
+
+llama_server="$(bash "$here/engine/build-llama-server.sh")"
+models_dir="$(bash "$here/models/fetch-models.sh")"
+
+env_file="$SWITCHYARD_CACHE/env.sh"
+cat >"$env_file.tmp" <<ENV
+export LLAMA_SERVER="$llama_server"
+export SWITCHYARD_MODELS_DIR="$models_dir"
+export SWITCHYARD_REFERENCE_EMBEDDINGS="$SWITCHYARD_CACHE/reference/all-MiniLM-L6-v2.json"
+ENV
+mv "$env_file.tmp" "$env_file"
+log "set-up complete: engine $llama_server, models in $models_dir"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need (idempotent), checks
+# formatting, builds, and runs every test, the end-to-end ones against the real llama-server
+# and the real small models. With CI=true a missing engine or model fails the run.
+set -euo pipefail
+here="$(dirname "${BASH_SOURCE[0]}")"
+source "$here/lib/common.sh"
+cd "$REPO_ROOT"
+
+bash "$here/setup.sh" --tests
+source "$SWITCHYARD_CACHE/env.sh"
+
+log "checking formatting (swift format lint --strict)"
+swift format lint --strict --recursive Package.swift Sources Tests
+
+log "building (debug, with tests)"
+swift build --build-tests
+export SWITCHYARD_BIN_DIR="$(swift build --show-bin-path)"
+
+log "running the tests"
+swift test --skip-build --no-parallel "$@"
