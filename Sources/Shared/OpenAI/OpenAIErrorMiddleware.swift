@@ -24,7 +24,10 @@ public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as OpenAIError {
             throw error
         } catch let error as HTTPError {
-            throw Self.translate(error, path: request.uri.path, bodyLimit: bodyLimit)
+            throw Self.translate(error.status, message: error.body, headers: error.headers, path: request.uri.path, bodyLimit: bodyLimit)
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's own errors, such as the body limit being exceeded while collecting.
+            throw Self.translate(error.status, message: nil, headers: [:], path: request.uri.path, bodyLimit: bodyLimit)
         } catch is CancellationError {
             throw OpenAIError(status: .init(code: 499), message: "Client closed the request.", type: "invalid_request_error")
         } catch {
@@ -33,8 +36,8 @@ public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func translate(_ error: HTTPError, path: String, bodyLimit: Int) -> OpenAIError {
-        switch error.status {
+    static func translate(_ status: HTTPResponse.Status, message: String?, headers: HTTPFields, path: String, bodyLimit: Int) -> OpenAIError {
+        switch status {
         case .notFound:
             return .routeNotFound(path)
         case .contentTooLarge:
@@ -47,11 +50,11 @@ public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .invalidAPIKey()
         default:
             var mapped = OpenAIError(
-                status: error.status,
-                message: error.body ?? error.status.reasonPhrase,
-                type: error.status.code >= 500 ? "server_error" : "invalid_request_error"
+                status: status,
+                message: message ?? status.reasonPhrase,
+                type: status.code >= 500 ? "server_error" : "invalid_request_error"
             )
-            mapped.headers.append(contentsOf: error.headers)
+            mapped.headers.append(contentsOf: headers)
             return mapped
         }
     }

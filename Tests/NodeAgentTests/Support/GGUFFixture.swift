@@ -1,0 +1,74 @@
+import Foundation
+
+/// Writes small but real GGUF files (version 3 header, typed key/values, no tensor data) for
+/// catalogue tests.
+struct GGUFFixture {
+    enum Value {
+        case string(String)
+        case uint32(UInt32)
+        case strings([String])
+    }
+
+    var entries: [(String, Value)]
+    var tensorCount: UInt64 = 0
+
+    static func model(architecture: String, context: UInt32 = 2048, pooling: UInt32? = nil, name: String = "fixture") -> GGUFFixture {
+        var entries: [(String, Value)] = [
+            ("general.architecture", .string(architecture)),
+            ("general.name", .string(name)),
+            ("\(architecture).context_length", .uint32(context)),
+            ("tokenizer.ggml.tokens", .strings(["<s>", "</s>", "hello", "world"])),
+        ]
+        if let pooling { entries.append(("\(architecture).pooling_type", .uint32(pooling))) }
+        return GGUFFixture(entries: entries)
+    }
+
+    var data: Data {
+        var data = Data("GGUF".utf8)
+        append(UInt32(3), to: &data)
+        append(tensorCount, to: &data)
+        append(UInt64(entries.count), to: &data)
+        for (key, value) in entries {
+            appendString(key, to: &data)
+            switch value {
+            case .string(let text):
+                append(UInt32(8), to: &data)
+                appendString(text, to: &data)
+            case .uint32(let number):
+                append(UInt32(4), to: &data)
+                append(number, to: &data)
+            case .strings(let texts):
+                append(UInt32(9), to: &data)
+                append(UInt32(8), to: &data)
+                append(UInt64(texts.count), to: &data)
+                for text in texts { appendString(text, to: &data) }
+            }
+        }
+        return data
+    }
+
+    func write(to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    private func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
+        withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+    }
+
+    private func appendString(_ text: String, to data: inout Data) {
+        append(UInt64(text.utf8.count), to: &data)
+        data.append(contentsOf: Array(text.utf8))
+    }
+}
+
+/// A fresh temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-test-\(UUID().uuidString)")
+
+    init() throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}

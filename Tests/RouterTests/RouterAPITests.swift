@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+import Shared
+import Testing
+
+@testable import SwitchyardRouter
+
+/// The router's HTTP surface in process: authentication, validation and error envelopes.
+@Suite struct RouterAPITests {
+    func withRouter(_ test: @escaping @Sendable (any TestClientProtocol, NodeRegistry) async throws -> Void) async throws {
+        let registry = NodeRegistry(offlineAfter: .seconds(60))
+        let configuration = RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent"))
+        let secrets = RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: [])
+        let router = buildRouter(configuration, secrets: secrets, registry: registry, client: HTTPClient.shared)
+        try await Application(router: router).test(.router) { client in
+            try await test(client, registry)
+        }
+    }
+
+    static let admin: HTTPFields = [.authorization: "Bearer admin"]
+
+    func envelope(_ response: TestResponse) throws -> OpenAIError.Body {
+        try JSONDecoder().decode(OpenAIError.Envelope.self, from: response.body).error
+    }
+
+    @Test func inferenceNeedsAValidKey() async throws {
+        try await withRouter { client, _ in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer wrong"], [.authorization: "Basic YWRtaW4="]] {
+                let response = try await client.execute(uri: "/v1/models", method: .get, headers: headers)
+                #expect(response.status == .unauthorized)
+                #expect(try envelope(response).code == "invalid_api_key")
+            }
+        }
+    }
+
+    @Test func nodeTokenIsNotAnAPIKey() async throws {
+        try await withRouter { client, _ in
+            let response = try await client.execute(uri: "/v1/models", method: .get, headers: [.authorization: "Bearer node"])
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func modelsListIsTheUnionOfOnlineNodes() async throws {
+        try await withRouter { client, registry in
+            let registration = NodeRegistration(url: "http://a", instanceID: "i", name: "a", backend: "cpu", devices: [], capacity: 1)
+            _ = await registry.register(registration, models: ["org/b", "a"])
+            let response = try await client.execute(uri: "/v1/models", method: .get, headers: Self.admin)
+            #expect(response.status == .ok)
+            let list = try JSONDecoder().decode(ModelList.self, from: response.body)
+            #expect(list.data.map(\.id) == ["a", "org/b"])
+            let one = try await client.execute(uri: "/v1/models/org/b", method: .get, headers: Self.admin)
+            #expect(one.status == .ok)
+            let missing = try await client.execute(uri: "/v1/models/org/zzz", method: .get, headers: Self.admin)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func badBodiesAreRejectedBeforeRouting() async throws {
+        try await withRouter { client, _ in
+            let noModel = try await client.execute(
+                uri: "/v1/chat/completions",
+                method: .post,
+                headers: Self.admin,
+                body: ByteBuffer(string: #"{"messages":[]}"#)
+            )
+            #expect(noModel.status == .badRequest)
+            #expect(try envelope(noModel).param == "model")
+            let unknown = try await client.execute(
+                uri: "/v1/completions",
+                method: .post,
+                headers: Self.admin,
+                body: ByteBuffer(string: #"{"model":"ghost","prompt":"x"}"#)
+            )
+            #expect(unknown.status == .notFound)
+            #expect(try envelope(unknown).code == "model_not_found")
+        }
+    }
+
+    @Test func oversizedBodiesGet413() async throws {
+        try await withRouter { client, _ in
+            let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: (16 << 20) + 1)
+            let response = try await client.execute(uri: "/v1/embeddings", method: .post, headers: Self.admin, body: huge)
+            #expect(response.status == .contentTooLarge)
+            #expect(try envelope(response).code == "request_too_large")
+        }
+    }
+
+    @Test func unknownRoutesAnswerInTheEnvelope() async throws {
+        try await withRouter { client, _ in
+            let response = try await client.execute(uri: "/v1/nothing", method: .get, headers: Self.admin)
+            #expect(response.status == .notFound)
+            #expect(try envelope(response).type == "invalid_request_error")
+        }
+    }
+
+    @Test func registrationIsRejectedWhenTheModelListCannotBeFetched() async throws {
+        try await withRouter { client, registry in
+            let body = #"{"url":"http://127.0.0.1:1","instance_id":"i","name":"n","backend":"cpu","devices":[],"capacity":1}"#
+            let response = try await client.execute(
+                uri: "/v0/nodes",
+                method: .post,
+                headers: [.authorization: "Bearer node"],
+                body: ByteBuffer(string: body)
+            )
+            #expect(response.status == .unprocessableContent)
+            #expect(try envelope(response).code == "model_list_unavailable")
+            #expect(!String(buffer: response.body).contains("127.0.0.1"), "internal addresses never appear in answers")
+            #expect(await registry.allNodes().isEmpty)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import GRDB
+import Testing
+
+@testable import SwitchyardRouter
+
+@Suite struct RouterSecretsTests {
+    @Test func generatedOnceAndOnlyTheAdminKeyHashIsStored() throws {
+        let database = try RouterDatabase.inMemory()
+        let first = try RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)
+        #expect(first.generated.count == 2)
+        let adminKey = try #require(first.generated.first?.value)
+        #expect(RouterSecrets.hash(adminKey) == first.adminKeyHash)
+        let stored = try database.read { try String.fetchAll($0, sql: "SELECT value FROM setting") }
+        #expect(!stored.contains(adminKey))
+
+        let second = try RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)
+        #expect(second.generated.isEmpty)
+        #expect(second.adminKeyHash == first.adminKeyHash)
+        #expect(second.nodeToken == first.nodeToken)
+    }
+
+    @Test func environmentValuesWin() throws {
+        let database = try RouterDatabase.inMemory()
+        let secrets = try RouterSecrets.load(database: database, adminKey: "admin", nodeToken: "node")
+        #expect(secrets.generated.isEmpty)
+        #expect(secrets.adminKeyHash == RouterSecrets.hash("admin"))
+        #expect(secrets.nodeToken == "node")
+    }
+}
