@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .executable(name: "switchyard-router", targets: ["SwitchyardRouter"]),
         .executable(name: "switchyard-agent", targets: ["SwitchyardAgent"]),
+        // A stand-in CUDA driver for the detection tests; never shipped.
+        .library(name: "FakeCUDA", type: .dynamic, targets: ["FakeCUDA"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -47,6 +49,7 @@ let package = Package(
             path: "Sources/GPUShims",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        .target(name: "FakeCUDA"),
         .executableTarget(
             name: "SwitchyardRouter",
             dependencies: [

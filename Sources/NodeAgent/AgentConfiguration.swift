@@ -16,10 +16,8 @@ struct AgentConfiguration: Sendable {
     var modelsDirectory: URL
     /// The shared secret between agents and the router.
     var nodeToken: String
-    /// The GPU backend this node runs models on.
-    var backend: String
-    /// One line per device, for the registration.
-    var deviceSummary: [String]
+    /// The detection report: the backend this node runs models on, and its devices.
+    var detection: DetectionReport
     /// How engines are run.
     var engine: EngineSettings
     /// A name for people.

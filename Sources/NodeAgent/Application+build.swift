@@ -32,8 +32,8 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
                         url: url,
                         instanceID: state.instanceID,
                         name: configuration.nodeName,
-                        backend: configuration.backend,
-                        devices: configuration.deviceSummary,
+                        backend: configuration.detection.backend.rawValue,
+                        devices: configuration.detection.deviceSummary,
                         capacity: state.capacity
                     )
                 },
@@ -48,7 +48,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
     logger.info(
         "agent starting",
         metadata: [
-            "backend": "\(configuration.backend)",
+            "backend": "\(configuration.detection.backend.rawValue)",
             "models.executable": "\(models.filter(\.isExecutable).count)",
             "models.total": "\(models.count)",
             "instance_id": "\(state.instanceID)",
@@ -70,6 +70,7 @@ func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
     NodeHealthController(state: state).addRoutes(to: router)
+    SystemController(report: configuration.detection).addRoutes(to: router, protectedBy: auth)
     NodeModelsController(state: state, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(to: router, protectedBy: auth)
     NodeInferenceController(
         state: state,

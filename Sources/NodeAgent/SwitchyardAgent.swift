@@ -6,7 +6,7 @@ struct SwitchyardAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard-agent",
         abstract: "Serve this host's runnable models to a Switchyard router.",
-        subcommands: [ServeCommand.self, DetectCommand.self, ModelsCommand.self, EngineGuardCommand.self],
+        subcommands: [ServeCommand.self, DetectCommand.self, ModelsCommand.self, EngineGuardCommand.self, ProbeBackendCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -25,9 +25,13 @@ ensure_apt_packages() {
     [ ${#missing[@]} -eq 0 ] && return 0
     command -v apt-get >/dev/null || die "missing system packages (${missing[*]}) and no apt-get to install them"
     log "installing system packages: ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-        || die "apt-get install failed for: ${missing[*]}"
+    mkdir -p "$SWITCHYARD_CACHE"
+    local apt_log="$SWITCHYARD_CACHE/apt.log"
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update >"$apt_log" 2>&1 \
+        || ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; then
+        tail -n 20 "$apt_log" >&2
+        die "apt-get install failed for: ${missing[*]} (full log: $apt_log)"
+    fi
 }
 
 # Checks a file's SHA-256 against an expected value; removes the file and fails on mismatch.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `switchyard-agent detect [--json]`: runs detection once and prints the report.
-struct DetectCommand: ParsableCommand {
+struct DetectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
         abstract: "Detect this host's GPU backend and print the report."
@@ -13,16 +13,40 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var backendOption: BackendOption
 
-    func run() throws {
-        let report = backendOption.detector.detect()
+    func run() async throws {
+        let report = await try backendOption.detector().detect()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print("backend: \(report.backend.rawValue)\(report.forced ? " (forced)" : "")")
-            print("reason:  \(report.reason)")
-            for line in report.deviceSummary { print("device:  \(line)") }
+            print(String(decoding: try JSONEncoder.report.encode(report), as: UTF8.self))
+            return
         }
+        print("backend: \(report.backend.rawValue)\(report.forced ? " (forced)" : "")")
+        print("reason:  \(report.reason)")
+        print("\nprobes:")
+        for probe in report.probes {
+            let detail = [probe.code.map { "code \($0)" }, probe.signal.map { "signal \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            print(
+                "  \(probe.backend.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(probe.status.rawValue)\(detail.isEmpty ? "" : " (\(detail))") — \(probe.message) [\(probe.durationMilliseconds) ms]"
+            )
+        }
+        print("\ndevices:")
+        if report.physicalDevices.isEmpty { print("  none") }
+        for physical in report.physicalDevices {
+            let device = physical.device
+            let flags = [device.isSoftware ? "software" : nil, device.kind.rawValue].compactMap { $0 }.joined(separator: ", ")
+            let apis = physical.seenBy.map(\.rawValue).joined(separator: "+")
+            print(
+                "  \(device.name) — \(DetectionReport.gibibytes(device.memoryTotalBytes)), \(flags), via \(apis)\(device.pciBusID.map { ", PCI \($0)" } ?? "")"
+            )
+        }
+        print("\nmemory:  \(DetectionReport.gibibytes(report.memory.totalBytes)) RAM, \(report.cpuCores) CPU cores")
+    }
+}
+
+extension JSONEncoder {
+    /// Pretty, sorted, slashes unescaped: for documents printed for people and scripts.
+    static var report: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }

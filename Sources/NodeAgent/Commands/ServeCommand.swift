@@ -54,8 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let nodeToken = ProcessInfo.processInfo.environment["SWITCHYARD_NODE_TOKEN"], !nodeToken.isEmpty else {
             throw ValidationError("SWITCHYARD_NODE_TOKEN is not set: the agent needs the node token it shares with the router.")
         }
-        let report = backendOption.detector.detect()
-        logger.info("backend \(report.backend.rawValue)\(report.forced ? " (forced)" : ""): \(report.reason)")
+        let report = await try backendOption.detector().detect()
+        logger.info("\(report.summary)")
         let configuration = AgentConfiguration(
             host: host,
             port: port,
@@ -63,8 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             advertiseURL: advertiseURL,
             modelsDirectory: URL(fileURLWithPath: modelsDir),
             nodeToken: nodeToken,
-            backend: report.backend.rawValue,
-            deviceSummary: report.deviceSummary,
+            detection: report,
             engine: EngineSettings(
                 llamaServer: try Self.resolveExecutable(llamaServer),
                 guardExecutable: Self.ownExecutable,

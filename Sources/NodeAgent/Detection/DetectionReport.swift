@@ -1,49 +1,42 @@
 import Foundation
 
-/// The result of host detection: the chosen backend and why (`GET /v0/system`, `detect --json`).
+/// The detection report: the chosen backend and why, the devices engines will use, every probe's
+/// outcome, and the host's memory. Served at `GET /v0/system` and printed by `detect --json`.
 struct DetectionReport: Codable, Sendable, Equatable {
-    /// The backend models run on.
     var backend: Backend
-    /// Whether the operator forced it.
     var forced: Bool
-    /// Why this backend was chosen.
     var reason: String
-    /// The host's memory.
+    var allowSoftwareDevices: Bool
+    /// The chosen backend's usable devices.
+    var devices: [GPUDevice]
+    /// Every device found, merged across APIs.
+    var physicalDevices: [PhysicalDevice]
+    /// One entry per backend, in priority order.
+    var probes: [BackendProbe]
     var memory: HostMemory
+    var cpuCores: Int
+    var durationMilliseconds: Int
+
+    enum CodingKeys: String, CodingKey {
+        case backend, forced, reason, devices, probes, memory
+        case allowSoftwareDevices = "allow_software_devices"
+        case physicalDevices = "physical_devices"
+        case cpuCores = "cpu_cores"
+        case durationMilliseconds = "duration_ms"
+    }
 
     /// One line per device, for the registration sent to the router.
     var deviceSummary: [String] {
-        ["CPU, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Self.gibibytes(memory.totalBytes)) RAM"]
+        guard !devices.isEmpty else { return ["CPU, \(cpuCores) cores, \(Self.gibibytes(memory.totalBytes)) RAM"] }
+        return devices.map { "\($0.name), \(Self.gibibytes($0.memoryTotalBytes))" }
+    }
+
+    /// The start-up log line.
+    var summary: String {
+        "backend \(backend.rawValue)\(forced ? " (forced)" : ""): \(reason) [detection took \(durationMilliseconds) ms]"
     }
 
     static func gibibytes(_ bytes: Int64) -> String {
         String(format: "%.1f GiB", Double(bytes) / 1_073_741_824)
-    }
-}
-
-/// Total and available system memory.
-struct HostMemory: Codable, Sendable, Equatable {
-    var totalBytes: Int64
-    var availableBytes: Int64?
-
-    enum CodingKeys: String, CodingKey {
-        case totalBytes = "total_bytes"
-        case availableBytes = "available_bytes"
-    }
-
-    /// Reads `/proc/meminfo` where there is one; falls back to the physical memory size.
-    static func read(meminfo: String = "/proc/meminfo") -> HostMemory {
-        guard let text = try? String(contentsOfFile: meminfo, encoding: .utf8) else {
-            return HostMemory(totalBytes: Int64(ProcessInfo.processInfo.physicalMemory), availableBytes: nil)
-        }
-        func kibibytes(_ key: String) -> Int64? {
-            text.split(separator: "\n").first { $0.hasPrefix(key + ":") }
-                .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int64($0) } }
-                .map { $0 * 1024 }
-        }
-        return HostMemory(
-            totalBytes: kibibytes("MemTotal") ?? Int64(ProcessInfo.processInfo.physicalMemory),
-            availableBytes: kibibytes("MemAvailable")
-        )
     }
 }

@@ -36,7 +36,7 @@ final class EngineProcess: @unchecked Sendable {
         let port = try FreePort.find()
         try FileManager.default.createDirectory(at: settings.logDirectory, withIntermediateDirectories: true)
         let logURL = settings.logDirectory.appendingPathComponent(model.id.replacingOccurrences(of: "/", with: "--") + ".log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         defer { try? log.close() }
 
