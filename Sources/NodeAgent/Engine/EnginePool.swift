@@ -45,10 +45,15 @@ actor EnginePool {
         running.mapValues(\.processID)
     }
 
-    /// Stops every engine.
-    func shutdown() {
-        for engine in running.values { engine.stop() }
-        running.removeAll()
+    /// Stops every engine and waits (bounded) until they have exited.
+    func shutdown() async {
         for start in starting.values { start.cancel() }
+        let engines = Array(running.values)
+        running.removeAll()
+        await withTaskGroup(of: Void.self) { group in
+            for engine in engines {
+                group.addTask { await engine.stop(waitingAtMost: .seconds(10)) }
+            }
+        }
     }
 }

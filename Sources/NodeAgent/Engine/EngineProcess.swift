@@ -80,10 +80,20 @@ final class EngineProcess: @unchecked Sendable {
         throw EngineError.notReady(model: modelID, timeout: timeout)
     }
 
-    /// Stops the engine: closes the guard's control pipe and sends it SIGTERM.
+    /// Stops the engine: closes the guard's control pipe and sends it SIGTERM (the guard
+    /// forwards it, and escalates to SIGKILL after its grace period).
     func stop() {
         try? controlPipe.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
+    }
+
+    /// Stops the engine and waits until the guard, which outlives its engine, has exited.
+    func stop(waitingAtMost timeout: Duration) async {
+        stop()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     private static func tail(of url: URL) -> String {

@@ -29,6 +29,21 @@ final class ManagedProcess: @unchecked Sendable {
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 
+    /// How the process ended (valid once it is no longer running).
+    var termination: (reason: Process.TerminationReason, status: Int32) {
+        (process.terminationReason, process.terminationStatus)
+    }
+
+    /// Sends SIGTERM and waits up to `timeout` for the process to exit; true when it did.
+    func terminate(within timeout: Duration) async -> Bool {
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return !process.isRunning
+    }
+
     /// The log so far.
     var log: String {
         (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
