@@ -29,20 +29,14 @@ struct EngineGuardCommand: ParsableCommand {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard let executable = argv.first else { throw ValidationError("engine-guard needs a command to run") }
 
-        var forwarded = sigset_t()
-        sigemptyset(&forwarded)
-        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&forwarded, signal) }
-        pthread_sigmask(SIG_BLOCK, &forwarded, nil)
-
         let child = try ChildProcess.spawn(executable: executable, arguments: argv)
-        let signals = forwarded
-        Thread.detachNewThread {
-            var waited = signals
-            var signal: Int32 = 0
-            while sigwait(&waited, &signal) == 0 {
-                kill(child, signal == SIGINT ? SIGINT : SIGTERM)
-            }
-        }
+        guardedEngine = child
+        // A process-wide handler: whichever thread the kernel picks runs it, so no thread can
+        // take the default action (dying and orphaning the engine).
+        // (pid 0 would mean "my whole process group": never signal it.)
+        signal(SIGTERM) { _ in if guardedEngine > 0 { kill(guardedEngine, SIGTERM) } }
+        signal(SIGHUP) { _ in if guardedEngine > 0 { kill(guardedEngine, SIGTERM) } }
+        signal(SIGINT) { _ in if guardedEngine > 0 { kill(guardedEngine, SIGINT) } }
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 64)
             while read(STDIN_FILENO, &buffer, buffer.count) > 0 {}
@@ -53,3 +47,6 @@ struct EngineGuardCommand: ParsableCommand {
         throw ExitCode(ChildProcess.wait(for: child))
     }
 }
+
+/// The engine's process ID, for the signal handlers (which can capture nothing).
+nonisolated(unsafe) private var guardedEngine: pid_t = 0

@@ -15,18 +15,11 @@ struct NodeInferenceController<Context: RequestContext> {
     let responseTimeout: TimeAmount
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
-        let group = router.group("v1").add(middleware: auth)
-        for route in InferenceRoute.allCases {
-            group.post(RouterPath(route.rawValue)) { request, context in
-                try await forward(request, context: context, route: route)
-            }
-        }
+        router.group("v1").add(middleware: auth).addInferenceRoutes(bodyLimit: bodyLimit, forward)
     }
 
-    func forward(_ request: Request, context: Context, route: InferenceRoute) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: bodyLimit)
-        let fields = try RoutingFields(parsing: body, route: route)
+    @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
+        let (request, body, fields, route) = (inference.request, inference.body, inference.fields, inference.route)
         guard let model = await state.executableModel(fields.model) else {
             throw OpenAIError.modelNotFound(fields.model)
         }

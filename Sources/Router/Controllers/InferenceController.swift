@@ -19,17 +19,11 @@ struct InferenceController<Context: RequestContext> {
     let maxAttempts: Int
 
     func addRoutes(to group: RouterGroup<Context>) {
-        for route in InferenceRoute.allCases {
-            group.post(RouterPath(route.rawValue)) { request, context in
-                try await forward(request, context: context, route: route)
-            }
-        }
+        group.addInferenceRoutes(bodyLimit: bodyLimit, forward)
     }
 
-    func forward(_ request: Request, context: Context, route: InferenceRoute) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: bodyLimit)
-        let fields = try RoutingFields(parsing: body, route: route)
+    @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
+        let (request, body, fields, route) = (inference.request, inference.body, inference.fields, inference.route)
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
         var logger = context.logger
         logger[metadataKey: "request.id"] = "\(requestID)"
