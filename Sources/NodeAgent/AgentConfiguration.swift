@@ -18,8 +18,12 @@ struct AgentConfiguration: Sendable {
     var nodeToken: String
     /// The detection report: the backend this node runs models on, and its devices.
     var detection: DetectionReport
-    /// How engines are run.
-    var engine: EngineSettings
+    /// How the managed llama-server engines run (nil when only external engines are declared).
+    var engine: EngineSettings?
+    /// Which formats this node serves, and through which engine.
+    var engines: EngineCatalog
+    /// Requests the node runs at once (reported to the router).
+    var capacity: Int
     /// A name for people.
     var nodeName: String
     /// Largest accepted request body.

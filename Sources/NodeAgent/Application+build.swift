@@ -14,9 +14,11 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
     let state = AgentState(
         catalogue: ModelCatalogue(root: configuration.modelsDirectory),
-        capacity: configuration.engine.slots
+        host: HostProfile(report: configuration.detection),
+        engines: configuration.engines,
+        capacity: configuration.capacity
     )
-    let engines = EnginePool(settings: configuration.engine, client: client, logger: logger)
+    let engines = EnginePool(settings: configuration.engine, catalog: configuration.engines, client: client, logger: logger)
     let readiness = ServerReadiness()
     let router = buildRouter(configuration, state: state, engines: engines, client: client)
 
@@ -44,13 +46,16 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
             )
         )
     }
-    let models = await state.models
+    let verdicts = await state.verdicts
+    for verdict in verdicts where !verdict.isExecutable {
+        logger.notice("model not served", metadata: ["model": "\(verdict.model.id)", "reason": "\(verdict.reason ?? "")"])
+    }
     logger.info(
         "agent starting",
         metadata: [
             "backend": "\(configuration.detection.backend.rawValue)",
-            "models.executable": "\(models.filter(\.isExecutable).count)",
-            "models.total": "\(models.count)",
+            "models.executable": "\(verdicts.filter(\.isExecutable).count)",
+            "models.total": "\(verdicts.count)",
             "instance_id": "\(state.instanceID)",
         ]
     )
@@ -71,7 +76,10 @@ func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
     NodeHealthController(state: state).addRoutes(to: router)
     SystemController(report: configuration.detection).addRoutes(to: router, protectedBy: auth)
-    NodeModelsController(state: state, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(to: router, protectedBy: auth)
+    NodeModelsController(state: state, backend: configuration.detection.backend, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(
+        to: router,
+        protectedBy: auth
+    )
     NodeInferenceController(
         state: state,
         engines: engines,

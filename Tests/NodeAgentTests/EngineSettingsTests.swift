@@ -19,12 +19,12 @@ import Testing
     func model(kind: LocalModel.Kind, context: Int?) -> LocalModel {
         LocalModel(
             id: "org/m",
+            format: .gguf,
             file: URL(fileURLWithPath: "/models/org/m/m.gguf"),
             kind: kind,
             sizeBytes: 1,
             contextLength: context,
-            engineArguments: ["--seed", "1"],
-            problem: nil
+            engineArguments: ["--seed", "1"]
         )
     }
 

@@ -14,7 +14,7 @@ import Testing
 
         let models = ModelCatalogue(root: root.url).scan()
         #expect(models.map(\.id) == ["org/chat", "org/embed", "tiny"])
-        #expect(models.allSatisfy { $0.isExecutable })
+        #expect(models.allSatisfy { $0.fileProblem == nil })
         #expect(models.map(\.kind) == [.chat, .embedding, .chat])
     }
 
@@ -27,7 +27,7 @@ import Testing
         try FileManager.default.createDirectory(at: root.url.appendingPathComponent("org/bad"), withIntermediateDirectories: true)
         try Data("{not json".utf8).write(to: root.url.appendingPathComponent("org/bad/switchyard.json"))
 
-        let verdicts = Dictionary(uniqueKeysWithValues: ModelCatalogue(root: root.url).scan().map { ($0.id, $0.problem) })
+        let verdicts = Dictionary(uniqueKeysWithValues: ModelCatalogue(root: root.url).scan().map { ($0.id, $0.fileProblem) })
         #expect(verdicts["cut"]??.contains("truncated") == true)
         #expect(verdicts["org/two"]??.contains("several GGUF files") == true)
         #expect(verdicts["org/bad"]??.contains("switchyard.json") == true)
@@ -43,7 +43,7 @@ import Testing
             .write(to: directory.appendingPathComponent("switchyard.json"))
 
         let model = try #require(ModelCatalogue(root: root.url).scan().first)
-        #expect(model.isExecutable)
+        #expect(model.fileProblem == nil)
         #expect(model.file.lastPathComponent == "b.gguf")
         #expect(model.kind == .embedding)
         #expect(model.engineArguments == ["--pooling", "mean"])

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A model found in the agent's models directory.
+/// A model found in the agent's models directory, as its files and manifest describe it.
+/// Whether this host can serve it is a separate question (``Compatibility``).
 struct LocalModel: Sendable, Equatable {
     /// What the model does.
     enum Kind: String, Codable, Sendable {
@@ -10,19 +11,33 @@ struct LocalModel: Sendable, Equatable {
 
     /// The ID clients use: the directory's path below the models directory, or the file's name.
     var id: String
-    /// The weights file the engine loads (the first shard of a split GGUF).
+    var format: ModelFormat
+    /// The weights file an engine loads (the first shard of a split set; the directory for
+    /// safetensors and MLX models).
     var file: URL
-    /// Chat (text generation) or embedding.
     var kind: Kind
-    /// Total size of the model's files in bytes.
+    /// Total size of the model's weight files in bytes.
     var sizeBytes: Int64
     /// The context length the model was trained with, when known.
     var contextLength: Int?
     /// Extra engine arguments from the manifest.
-    var engineArguments: [String]
-    /// Why the model cannot be served, or nil when it can.
-    var problem: String?
+    var engineArguments: [String] = []
+    /// Backends the manifest restricts the artifact to (nil: the format's own list).
+    var declaredBackends: [Backend]?
+    /// Memory the manifest says the model needs (nil: estimated from the files).
+    var declaredMemoryBytes: Int64?
+    /// Why the files cannot be used (incomplete, corrupt), or nil when they are fine.
+    var fileProblem: String?
 
-    /// Whether the agent lists and serves the model.
-    var isExecutable: Bool { problem == nil }
+    /// The backends this artifact runs on: the format's, narrowed by the manifest.
+    var backends: [Backend] {
+        guard let declaredBackends else { return format.backends }
+        return format.backends.filter(declaredBackends.contains)
+    }
+
+    /// Memory needed to serve the model: the manifest's figure, else the weights plus 20 % for
+    /// the KV cache and compute buffers plus 128 MiB of runtime overhead.
+    var requiredMemoryBytes: Int64 {
+        declaredMemoryBytes ?? (sizeBytes + sizeBytes / 5 + (128 << 20))
+    }
 }

@@ -3,8 +3,10 @@ import Foundation
 /// Scans a models directory into ``LocalModel`` values.
 ///
 /// Layout (DESIGN.md §6): each model is a directory whose path below the models directory is its
-/// ID (`org/name`) holding its files, or a single `NAME.gguf` at the top (ID `NAME`). A file that
-/// cannot be read gives a model with a `problem`, never a failed scan.
+/// ID (`org/name`) holding its files, or a single `NAME.gguf` at the top (ID `NAME`). A
+/// directory is a model when it holds GGUF or safetensors weights, a `config.json` or a
+/// `switchyard.json`. Files that cannot be used give a model with a `fileProblem`, never a
+/// failed scan; hidden files and partial downloads' temporary files are not models.
 struct ModelCatalogue: Sendable {
     /// The models directory.
     let root: URL
@@ -14,81 +16,67 @@ struct ModelCatalogue: Sendable {
     /// Every model under the root, sorted by ID.
     func scan() -> [LocalModel] {
         var models: [LocalModel] = []
-        for entry in contents(of: root) {
+        for entry in Self.contents(of: root) {
             if entry.isDirectory {
                 collect(directory: entry.url, id: entry.url.lastPathComponent, depth: 1, into: &models)
             } else if entry.url.pathExtension == "gguf" {
                 let id = entry.url.deletingPathExtension().lastPathComponent
-                models.append(Self.model(id: id, weights: entry.url, manifest: nil, allFiles: [entry.url]))
+                models.append(Self.ggufModel(id: id, candidates: [entry.url], manifest: nil))
             }
         }
         return models.sorted { $0.id < $1.id }
     }
 
     private func collect(directory: URL, id: String, depth: Int, into models: inout [LocalModel]) {
-        let entries = contents(of: directory)
+        let entries = Self.contents(of: directory)
         let files = entries.filter { !$0.isDirectory }.map(\.url)
-        let ggufs = files.filter { $0.pathExtension == "gguf" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-        let hasManifest = files.contains { $0.lastPathComponent == ModelManifest.fileName }
-        guard ggufs.isEmpty && !hasManifest else {
-            models.append(Self.directoryModel(id: id, directory: directory, ggufs: ggufs, files: files))
+        let names = Set(files.map(\.lastPathComponent))
+        let isModel =
+            files.contains { ["gguf", "safetensors"].contains($0.pathExtension) }
+            || names.contains("config.json") || names.contains(ModelManifest.fileName)
+        guard isModel else {
+            guard depth < Self.maximumDepth else { return }
+            for entry in entries where entry.isDirectory {
+                collect(directory: entry.url, id: id + "/" + entry.url.lastPathComponent, depth: depth + 1, into: &models)
+            }
             return
         }
-        guard depth < Self.maximumDepth else { return }
-        for entry in entries where entry.isDirectory {
-            collect(directory: entry.url, id: id + "/" + entry.url.lastPathComponent, depth: depth + 1, into: &models)
-        }
+        models.append(Self.directoryModel(id: id, directory: directory, files: files))
     }
 
-    private static func directoryModel(id: String, directory: URL, ggufs: [URL], files: [URL]) -> LocalModel {
+    private static func directoryModel(id: String, directory: URL, files: [URL]) -> LocalModel {
         let manifest: ModelManifest?
         do {
             manifest = try ModelManifest.load(in: directory)
         } catch {
             return unusable(id: id, file: directory, problem: "\(error)")
         }
-        if let name = manifest?.file {
-            return model(id: id, weights: directory.appendingPathComponent(name), manifest: manifest, allFiles: files)
+        if let partial = files.first(where: { ["incomplete", "part", "partial", "download"].contains($0.pathExtension) }) {
+            return unusable(id: id, file: directory, problem: "files incomplete: \(partial.lastPathComponent) is still downloading")
         }
-        let firstShards = ggufs.filter { !$0.lastPathComponent.contains("-of-") || $0.lastPathComponent.contains("-00001-of-") }
-        guard let weights = firstShards.first else {
-            return unusable(id: id, file: directory, problem: "no GGUF weights file in the model directory")
+        let ggufs = files.filter { $0.pathExtension == "gguf" }
+        let format = manifest?.format ?? (ggufs.isEmpty ? nil : .gguf)
+        var model: LocalModel
+        if format == .gguf {
+            let candidates = manifest?.file.map { [directory.appendingPathComponent($0)] } ?? ggufs
+            model = ggufModel(id: id, candidates: candidates, manifest: manifest)
+        } else {
+            model = hubModel(id: id, directory: directory, files: files, declared: format)
         }
-        guard firstShards.count == 1 else {
-            return unusable(id: id, file: directory, problem: "several GGUF files; name the one to load as \"file\" in switchyard.json")
-        }
-        return model(id: id, weights: weights, manifest: manifest, allFiles: files)
+        manifest?.apply(to: &model)
+        return model
     }
 
-    private static func model(id: String, weights: URL, manifest: ModelManifest?, allFiles: [URL]) -> LocalModel {
-        let size = allFiles.reduce(Int64(0)) { $0 + fileSize($1) }
-        let metadata: GGUFMetadata
-        do {
-            metadata = try GGUFMetadata(contentsOf: weights)
-        } catch {
-            return unusable(id: id, file: weights, problem: "\(weights.lastPathComponent): \(error)")
-        }
-        return LocalModel(
-            id: id,
-            file: weights,
-            kind: manifest?.kind ?? (metadata.isEmbeddingModel ? .embedding : .chat),
-            sizeBytes: size,
-            contextLength: metadata.contextLength,
-            engineArguments: manifest?.engineArguments ?? [],
-            problem: nil
-        )
+    static func unusable(id: String, file: URL, problem: String, format: ModelFormat = .gguf) -> LocalModel {
+        LocalModel(id: id, format: format, file: file, kind: .chat, sizeBytes: 0, contextLength: nil, fileProblem: problem)
     }
 
-    private static func unusable(id: String, file: URL, problem: String) -> LocalModel {
-        LocalModel(id: id, file: file, kind: .chat, sizeBytes: 0, contextLength: nil, engineArguments: [], problem: problem)
-    }
-
-    private static func fileSize(_ url: URL) -> Int64 {
+    static func fileSize(_ url: URL) -> Int64 {
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    private func contents(of directory: URL) -> [(url: URL, isDirectory: Bool)] {
+    static func contents(of directory: URL) -> [(url: URL, isDirectory: Bool)] {
         let urls =
             (try? FileManager.default.contentsOfDirectory(
                 at: directory,

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 
-/// `switchyard-agent models --models-dir DIR [--json]`: every local model with its verdict.
-struct ModelsCommand: ParsableCommand {
+/// `switchyard-agent models --models-dir DIR [--json] [--backend B] [--engine FORMAT=URL]…`:
+/// every local model with its verdict on this host (GGUF is assumed served by llama-server).
+struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "List the local models with whether this host can serve them, and why not."
@@ -11,23 +12,31 @@ struct ModelsCommand: ParsableCommand {
     @Option(help: "The models directory.", completion: .directory)
     var modelsDir: String
 
+    @Option(name: .customLong("engine"), help: "An external engine serving a format, e.g. mlx=http://127.0.0.1:8080 (repeatable).")
+    var engines: [EngineDeclaration] = []
+
     @Flag(help: "Print the JSON document served at GET /v0/models.")
     var json = false
 
     @OptionGroup var backendOption: BackendOption
 
-    func run() throws {
-        let models = ModelCatalogue(root: URL(fileURLWithPath: modelsDir)).scan()
+    func run() async throws {
+        let report = await try backendOption.detector().detect()
+        let verdicts = AgentState.judge(
+            ModelCatalogue(root: URL(fileURLWithPath: modelsDir)).scan(),
+            host: HostProfile(report: report),
+            engines: EngineCatalog(declarations: engines)
+        )
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(ModelVerdicts(models: models)), as: UTF8.self))
+            print(String(decoding: try JSONEncoder.report.encode(ModelVerdicts(backend: report.backend, verdicts: verdicts)), as: UTF8.self))
             return
         }
-        if models.isEmpty { print("no models in \(modelsDir)") }
-        for model in models {
-            let verdict = model.problem.map { "not servable: \($0)" } ?? "servable (\(model.kind.rawValue))"
-            print("\(model.id)\t\(verdict)")
+        print("backend: \(report.backend.rawValue)\(report.forced ? " (forced)" : "")")
+        if verdicts.isEmpty { print("no models in \(modelsDir)") }
+        for verdict in verdicts {
+            let model = verdict.model
+            let state = verdict.reason.map { "not served: \($0)" } ?? "served by \(verdict.engine ?? "?")"
+            print("\(model.id)\t\(model.format.displayName) \(model.kind.rawValue)\t\(state)")
         }
     }
 }

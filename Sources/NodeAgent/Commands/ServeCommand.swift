@@ -26,8 +26,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The models directory.", completion: .directory)
     var modelsDir: String
 
-    @Option(help: "Path to the llama-server executable.", completion: .file())
-    var llamaServer: String = "llama-server"
+    @Option(help: "Path to the llama-server executable (default: llama-server on PATH).", completion: .file())
+    var llamaServer: String?
+
+    @Option(
+        name: .customLong("engine"),
+        help: "An external OpenAI-compatible engine serving a format, e.g. safetensors=http://127.0.0.1:8000 (repeatable)."
+    )
+    var engines: [EngineDeclaration] = []
 
     @OptionGroup var backendOption: BackendOption
 
@@ -64,16 +70,20 @@ struct ServeCommand: AsyncParsableCommand {
             modelsDirectory: URL(fileURLWithPath: modelsDir),
             nodeToken: nodeToken,
             detection: report,
-            engine: EngineSettings(
-                llamaServer: try Self.resolveExecutable(llamaServer),
-                guardExecutable: Self.ownExecutable,
-                logDirectory: URL(fileURLWithPath: logDir ?? Self.defaultStateDirectory + "/logs"),
-                threads: threads ?? EngineSettings.defaultThreads,
-                slots: slots,
-                contextPerSlot: contextPerSlot,
-                gpuLayers: report.backend.offloadsToDevice ? 999 : 0,
-                startTimeout: .seconds(120)
-            ),
+            engine: try resolveLlamaServer().map { llamaServer in
+                EngineSettings(
+                    llamaServer: llamaServer,
+                    guardExecutable: Self.ownExecutable,
+                    logDirectory: URL(fileURLWithPath: logDir ?? Self.defaultStateDirectory + "/logs"),
+                    threads: threads ?? EngineSettings.defaultThreads,
+                    slots: slots,
+                    contextPerSlot: contextPerSlot,
+                    gpuLayers: report.backend.offloadsToDevice ? 999 : 0,
+                    startTimeout: .seconds(120)
+                )
+            },
+            engines: EngineCatalog(managedFormats: try resolveLlamaServer() == nil ? [] : [.gguf], declarations: engines),
+            capacity: slots,
             nodeName: ProcessInfo.processInfo.hostName
         )
         let app = try await buildApplication(configuration, logger: logger)
@@ -102,19 +112,23 @@ struct ServeCommand: AsyncParsableCommand {
         #endif
     }
 
-    /// An absolute path, or a name looked up on PATH.
-    static func resolveExecutable(_ name: String) throws -> URL {
-        if name.contains("/") {
-            guard FileManager.default.isExecutableFile(atPath: name) else {
-                throw ValidationError("--llama-server \(name) is not an executable file")
+    /// The llama-server to manage: the one named, else one on PATH. None is fine only when an
+    /// external engine serves GGUF.
+    func resolveLlamaServer() throws -> URL? {
+        if let llamaServer {
+            guard FileManager.default.isExecutableFile(atPath: llamaServer) else {
+                throw ValidationError("--llama-server \(llamaServer) is not an executable file")
             }
-            return URL(fileURLWithPath: name)
+            return URL(fileURLWithPath: llamaServer).standardizedFileURL
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
-            return URL(fileURLWithPath: "\(directory)/\(name)")
+        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/llama-server") {
+            return URL(fileURLWithPath: "\(directory)/llama-server")
         }
-        throw ValidationError("\(name) was not found on PATH; pass --llama-server /path/to/llama-server")
+        guard engines.contains(where: { $0.format == .gguf }) else {
+            throw ValidationError("llama-server was not found on PATH; pass --llama-server PATH (or declare --engine gguf=URL)")
+        }
+        return nil
     }
 }
 

@@ -5,6 +5,7 @@ import Shared
 /// model with its verdict).
 struct NodeModelsController<Context: RequestContext> {
     let state: AgentState
+    let backend: Backend
     let startedAt: Int
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
@@ -18,6 +19,6 @@ struct NodeModelsController<Context: RequestContext> {
     }
 
     @Sendable func verdicts(_ request: Request, context: Context) async throws -> ModelVerdicts {
-        ModelVerdicts(models: await state.models)
+        ModelVerdicts(backend: backend, verdicts: await state.verdicts)
     }
 }

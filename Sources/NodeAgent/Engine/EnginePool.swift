@@ -1,20 +1,23 @@
 import AsyncHTTPClient
 import Logging
 
-/// The agent's running engines: one `llama-server` per loaded model, started on first use.
+/// The agent's engines: one managed `llama-server` per loaded model, started on first use, and
+/// the external engines declared per format.
 ///
 /// Concurrent first requests for a model share one start; a model whose engine died is started
 /// again on its next request.
 actor EnginePool {
-    private let settings: EngineSettings
+    private let settings: EngineSettings?
+    private let catalog: EngineCatalog
     private let client: HTTPClient
     private let logger: Logger
     private var running: [String: EngineProcess] = [:]
     private var starting: [String: Task<EngineProcess, any Error>] = [:]
 
     /// Creates an empty pool.
-    init(settings: EngineSettings, client: HTTPClient, logger: Logger) {
+    init(settings: EngineSettings?, catalog: EngineCatalog, client: HTTPClient, logger: Logger) {
         self.settings = settings
+        self.catalog = catalog
         self.client = client
         self.logger = logger
     }
@@ -22,6 +25,10 @@ actor EnginePool {
     /// The base URL of a ready engine for `model`, starting one when needed.
     /// - Throws: ``EngineError`` when the engine cannot be started.
     func engineURL(for model: LocalModel) async throws -> String {
+        if let external = catalog.external[model.format] { return external }
+        guard let settings, model.format == .gguf else {
+            throw EngineError.cannotStart(model: model.id, reason: "no engine on this node serves \(model.format.displayName)")
+        }
         if let engine = running[model.id] {
             if engine.isRunning { return engine.baseURL }
             logger.warning("engine exited; starting it again", metadata: ["model": "\(model.id)"])

@@ -1,38 +1,50 @@
 import Foundation
 import Shared
 
-/// The agent's shared mutable state: its identity, its model catalogue snapshot and the number
-/// of requests in flight.
+/// The agent's shared mutable state: its identity, the verdict on every local model, and the
+/// number of requests in flight.
 actor AgentState {
     /// New at every start of the agent; tells the router the node restarted.
     nonisolated let instanceID: String
     /// How many requests the node runs at once.
     nonisolated let capacity: Int
     private let catalogue: ModelCatalogue
-    private(set) var models: [LocalModel]
+    private let host: HostProfile
+    private let engines: EngineCatalog
+    private(set) var verdicts: [ModelVerdict]
     private(set) var inFlight = 0
 
     /// Creates the state and scans the models directory once.
-    init(catalogue: ModelCatalogue, capacity: Int, instanceID: String = UUID().uuidString.lowercased()) {
+    init(catalogue: ModelCatalogue, host: HostProfile, engines: EngineCatalog, capacity: Int, instanceID: String = UUID().uuidString.lowercased()) {
         self.catalogue = catalogue
+        self.host = host
+        self.engines = engines
         self.capacity = capacity
         self.instanceID = instanceID
-        self.models = catalogue.scan()
+        self.verdicts = Self.judge(catalogue.scan(), host: host, engines: engines)
     }
 
-    /// Scans the models directory again.
-    func rescan() {
-        models = catalogue.scan()
+    /// Every local model with the verdict for this host.
+    static func judge(_ models: [LocalModel], host: HostProfile, engines: EngineCatalog) -> [ModelVerdict] {
+        models.map { Compatibility.verdict(for: $0, on: host, engines: engines) }
+    }
+
+    /// Scans the models directory again; returns whether the served list changed.
+    @discardableResult
+    func rescan() -> Bool {
+        let before = executableModelIDs
+        verdicts = Self.judge(catalogue.scan(), host: host, engines: engines)
+        return before != executableModelIDs
     }
 
     /// The executable model with this exact ID, if any.
     func executableModel(_ id: String) -> LocalModel? {
-        models.first { $0.id == id && $0.isExecutable }
+        verdicts.first { $0.model.id == id && $0.isExecutable }?.model
     }
 
     /// IDs of the models this node serves.
     var executableModelIDs: [String] {
-        models.filter(\.isExecutable).map(\.id)
+        verdicts.filter(\.isExecutable).map(\.model.id)
     }
 
     /// The models-version hash sent in heartbeats.

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardAgent
+
+/// The issue's scenario over one real models directory: a GGUF chat model, a GGUF embedding
+/// model, an MLX model, a Metal-only GGUF and a safetensors model, judged on CUDA, Metal and CPU
+/// hosts with and without external engines.
+@Suite struct CompatibilityTests {
+    static func makeModels(in root: URL) throws {
+        try GGUFFixture.model(architecture: "llama").write(to: root.appendingPathComponent("org/chat/chat.Q4.gguf"))
+        try GGUFFixture.model(architecture: "bert", pooling: 1).write(to: root.appendingPathComponent("org/embed/e.gguf"))
+        try GGUFFixture.model(architecture: "llama").write(to: root.appendingPathComponent("org/metal-only/m.gguf"))
+        try Data(#"{"backends": ["metal"]}"#.utf8).write(to: root.appendingPathComponent("org/metal-only/switchyard.json"))
+        let mlx = root.appendingPathComponent("mlx-community/tiny-4bit")
+        try FileManager.default.createDirectory(at: mlx, withIntermediateDirectories: true)
+        try Data(#"{"architectures": ["LlamaForCausalLM"], "quantization": {"group_size": 64, "bits": 4}}"#.utf8)
+            .write(to: mlx.appendingPathComponent("config.json"))
+        try Data(count: 1024).write(to: mlx.appendingPathComponent("model.safetensors"))
+        let hub = root.appendingPathComponent("org/hub-model")
+        try FileManager.default.createDirectory(at: hub, withIntermediateDirectories: true)
+        try Data(#"{"architectures": ["LlamaForCausalLM"], "max_position_embeddings": 4096}"#.utf8)
+            .write(to: hub.appendingPathComponent("config.json"))
+        try Data(count: 2048).write(to: hub.appendingPathComponent("model.safetensors"))
+    }
+
+    static let external = EngineCatalog(declarations: [
+        EngineDeclaration(argument: "mlx=http://127.0.0.1:8080")!, EngineDeclaration(argument: "safetensors=http://127.0.0.1:8000/v1")!,
+    ])
+
+    func served(on backend: Backend, engines: EngineCatalog) throws -> (ids: Set<String>, verdicts: [ModelVerdict]) {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        try Self.makeModels(in: root.url)
+        let host = HostProfile(backend: backend, deviceMemoryBytes: [], ramBytes: 16 << 30)
+        let verdicts = AgentState.judge(ModelCatalogue(root: root.url).scan(), host: host, engines: engines)
+        return (Set(verdicts.filter(\.isExecutable).map(\.model.id)), verdicts)
+    }
+
+    @Test(arguments: [
+        (Backend.cuda, ["org/chat", "org/embed", "org/hub-model"]),
+        (.metal, ["org/chat", "org/embed", "mlx-community/tiny-4bit", "org/metal-only"]),
+        (.cpu, ["org/chat", "org/embed"]),
+    ])
+    func withExternalEngines(backend: Backend, expected: [String]) throws {
+        #expect(try served(on: backend, engines: Self.external).ids == Set(expected))
+    }
+
+    @Test(arguments: [Backend.cuda, .metal, .cpu, .rocm, .vulkan])
+    func withoutExternalEnginesNeitherMLXNorSafetensors(backend: Backend) throws {
+        let ids = try served(on: backend, engines: EngineCatalog()).ids
+        #expect(!ids.contains("mlx-community/tiny-4bit"))
+        #expect(!ids.contains("org/hub-model"))
+    }
+
+    @Test func everyLeftOutModelHasAReason() throws {
+        let reasons = Dictionary(
+            uniqueKeysWithValues: try served(on: .cuda, engines: EngineCatalog()).verdicts.map { ($0.model.id, $0.reason) }
+        )
+        #expect(reasons["mlx-community/tiny-4bit"]! == "MLX needs Metal; this host is CUDA")
+        #expect(reasons["org/metal-only"]! == "the manifest limits this artifact to Metal; this host is CUDA")
+        #expect(reasons["org/hub-model"]!?.hasPrefix("no engine on this node serves safetensors") == true)
+        #expect(reasons["org/chat"]! == nil)
+    }
+
+    @Test func memoryMustFitTheLargestDevice() {
+        let model = LocalModel(id: "big", format: .gguf, file: URL(fileURLWithPath: "/m.gguf"), kind: .chat, sizeBytes: 12 << 30, contextLength: nil)
+        let small = HostProfile(backend: .cuda, deviceMemoryBytes: [8 << 30, 6 << 30], ramBytes: 64 << 30)
+        let verdict = Compatibility.verdict(for: model, on: small, engines: EngineCatalog())
+        #expect(verdict.reason == "needs 14.5 GiB, largest CUDA device has 8.0 GiB")
+        let large = HostProfile(backend: .cuda, deviceMemoryBytes: [80 << 30], ramBytes: 64 << 30)
+        #expect(Compatibility.verdict(for: model, on: large, engines: EngineCatalog()).isExecutable)
+        let cpu = HostProfile(backend: .cpu, deviceMemoryBytes: [], ramBytes: 8 << 30)
+        #expect(Compatibility.verdict(for: model, on: cpu, engines: EngineCatalog()).reason?.contains("of RAM") == true)
+    }
+
+    @Test func incompleteShardSetsAreNamed() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let hub = root.url.appendingPathComponent("org/sharded")
+        try FileManager.default.createDirectory(at: hub, withIntermediateDirectories: true)
+        try Data(#"{"architectures": ["LlamaForCausalLM"]}"#.utf8).write(to: hub.appendingPathComponent("config.json"))
+        for index in [1, 3] {
+            try Data(count: 16).write(to: hub.appendingPathComponent(String(format: "model-%05d-of-00004.safetensors", index)))
+        }
+        try GGUFFixture.model(architecture: "llama").write(to: root.url.appendingPathComponent("org/split/m-00001-of-00002.gguf"))
+        let models = Dictionary(uniqueKeysWithValues: ModelCatalogue(root: root.url).scan().map { ($0.id, $0.fileProblem) })
+        #expect(models["org/sharded"]! == "files incomplete: 2 of 4 shards")
+        #expect(models["org/split"]! == "files incomplete: 1 of 2 shards")
+    }
+
+    @Test func engineDeclarationsAreValidated() {
+        #expect(EngineDeclaration(argument: "safetensors=http://vllm:8000/v1/")?.url == "http://vllm:8000")
+        #expect(EngineDeclaration(argument: "onnx=http://x") == nil)
+        #expect(EngineDeclaration(argument: "mlx=ftp://x") == nil)
+        #expect(EngineDeclaration(argument: "mlx") == nil)
+    }
+}
