@@ -20,6 +20,10 @@ struct AgentConfiguration: Sendable {
     var detection: DetectionReport
     /// How the managed llama-server engines run (nil when only external engines are declared).
     var engine: EngineSettings?
+    /// When engines are loaded and unloaded.
+    var enginePolicy = EnginePolicy()
+    /// How often the models directory and the engines are checked.
+    var maintenanceInterval: Duration = .seconds(2)
     /// Which formats this node serves, and through which engine.
     var engines: EngineCatalog
     /// Requests the node runs at once (reported to the router).

@@ -12,17 +12,27 @@ import Shared
 /// - Returns: The application, ready for `runService()`.
 func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+    let catalogue = ModelCatalogue(root: configuration.modelsDirectory)
     let state = AgentState(
-        catalogue: ModelCatalogue(root: configuration.modelsDirectory),
+        catalogue: catalogue,
         host: HostProfile(report: configuration.detection),
         engines: configuration.engines,
         capacity: configuration.capacity
     )
-    let engines = EnginePool(settings: configuration.engine, catalog: configuration.engines, client: client, logger: logger)
+    let engines = EnginePool(
+        settings: configuration.engine,
+        catalog: configuration.engines,
+        policy: configuration.enginePolicy,
+        client: client,
+        logger: logger
+    )
     let readiness = ServerReadiness()
     let router = buildRouter(configuration, state: state, engines: engines, client: client)
 
-    var services: [any Service] = [HTTPClientService(client: client), EnginePoolService(pool: engines)]
+    var services: [any Service] = [
+        HTTPClientService(client: client),
+        MaintenanceService(state: state, engines: engines, catalogue: catalogue, interval: configuration.maintenanceInterval, logger: logger),
+    ]
     if let routerURL = configuration.routerURL {
         services.append(
             RouterLink(

@@ -67,6 +67,21 @@ struct ModelCatalogue: Sendable {
         return model
     }
 
+    /// A cheap summary of the tree (paths, sizes, modification times) that changes whenever a
+    /// model is added, removed, or finishes downloading.
+    func fingerprint() -> Int {
+        var hasher = Hasher()
+        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey]
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
+        while let url = walker?.nextObject() as? URL {
+            let values = try? url.resourceValues(forKeys: Set(keys))
+            hasher.combine(url.path)
+            hasher.combine(values?.fileSize)
+            hasher.combine(values?.contentModificationDate)
+        }
+        return hasher.finalize()
+    }
+
     static func unusable(id: String, file: URL, problem: String, format: ModelFormat = .gguf) -> LocalModel {
         LocalModel(id: id, format: format, file: file, kind: .chat, sizeBytes: 0, contextLength: nil, fileProblem: problem)
     }

@@ -46,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Context tokens per parallel request (capped by the model's own context).")
     var contextPerSlot = 2048
 
+    @Option(help: "Unload an engine after this many idle seconds (0 keeps engines loaded).")
+    var idleUnload = 600.0
+
+    @Option(help: "GiB the loaded models may use together (default: 90 % of the backend's device memory, 80 % of RAM on the CPU).")
+    var memoryBudget: Double?
+
+    @Option(help: "A model to start with the agent and keep loaded (repeatable).")
+    var preload: [String] = []
+
     @Option(help: "Where engine logs go (default: ~/.switchyard/agent/logs).")
     var logDir: String?
 
@@ -82,6 +91,11 @@ struct ServeCommand: AsyncParsableCommand {
                     startTimeout: .seconds(120)
                 )
             },
+            enginePolicy: EnginePolicy(
+                idleTimeout: idleUnload > 0 ? .milliseconds(Int(idleUnload * 1000)) : nil,
+                memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) } ?? Self.defaultMemoryBudget(report),
+                preload: Set(preload)
+            ),
             engines: EngineCatalog(managedFormats: try resolveLlamaServer() == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
             nodeName: ProcessInfo.processInfo.hostName
@@ -92,11 +106,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(slots) else { throw ValidationError("--slots must be between 1 and 256") }
+        guard idleUnload >= 0 else { throw ValidationError("--idle-unload cannot be negative") }
+        guard memoryBudget.map({ $0 > 0 }) ?? true else { throw ValidationError("--memory-budget must be positive") }
         guard contextPerSlot >= 64 else { throw ValidationError("--context-per-slot must be at least 64") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelsDir, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("--models-dir \(modelsDir) is not a directory")
         }
+    }
+
+    /// 90 % of the chosen backend's device memory, or 80 % of RAM on the CPU; none when a forced
+    /// backend has no detected device.
+    static func defaultMemoryBudget(_ report: DetectionReport) -> Int64? {
+        if report.backend == .cpu { return report.memory.totalBytes / 5 * 4 }
+        let total = report.devices.reduce(Int64(0)) { $0 + $1.memoryTotalBytes }
+        return total > 0 ? total / 10 * 9 : nil
     }
 
     static var defaultStateDirectory: String {

@@ -26,10 +26,10 @@ struct NodeInferenceController<Context: RequestContext> {
         try Self.check(model, accepts: route)
         let engineURL: String
         do {
-            engineURL = try await engines.engineURL(for: model)
+            engineURL = try await engines.checkout(model)
         } catch {
             context.logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
-            throw OpenAIError.engineUnavailable(model.id)
+            throw OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5)
         }
         await state.begin()
         let upstream: HTTPClientResponse
@@ -44,12 +44,16 @@ struct NodeInferenceController<Context: RequestContext> {
             )
         } catch {
             await state.end()
+            await engines.checkin(model.id)
             context.logger.error("engine request failed", metadata: ["model": "\(model.id)", "error": "\(error)"])
             throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
         }
-        let state = self.state
+        let (state, engines) = (self.state, self.engines)
         return forwarder.relay(upstream, to: request, stream: fields.stream, logger: context.logger) { _ in
-            Task { await state.end() }
+            Task {
+                await state.end()
+                await engines.checkin(model.id)
+            }
         }
     }
 

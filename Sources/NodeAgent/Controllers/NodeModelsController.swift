@@ -10,12 +10,17 @@ struct NodeModelsController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
         router.group("v1").add(middleware: auth).get("models", use: list)
-        router.group("v0").add(middleware: auth).get("models", use: verdicts)
+        router.group("v0").add(middleware: auth).get("models", use: verdicts).post("models/rescan", use: rescan)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> ModelList {
         let ids = await state.executableModelIDs
         return ModelList(data: ids.map { ModelList.Model(id: $0, created: startedAt, ownedBy: "switchyard-agent") })
+    }
+
+    @Sendable func rescan(_ request: Request, context: Context) async throws -> ModelVerdicts {
+        await state.rescan()
+        return ModelVerdicts(backend: backend, verdicts: await state.verdicts)
     }
 
     @Sendable func verdicts(_ request: Request, context: Context) async throws -> ModelVerdicts {

@@ -4,59 +4,116 @@ import Logging
 /// The agent's engines: one managed `llama-server` per loaded model, started on first use, and
 /// the external engines declared per format.
 ///
-/// Concurrent first requests for a model share one start; a model whose engine died is started
-/// again on its next request.
+/// Concurrent first requests for a model share one start and wait for it (bounded by the start
+/// timeout). Engines idle past the policy's timeout are unloaded; when the memory budget is
+/// short, least recently used idle engines make room; an engine that crashes is restarted with
+/// exponential backoff (see `EnginePool+Maintenance.swift`).
 actor EnginePool {
-    private let settings: EngineSettings?
-    private let catalog: EngineCatalog
-    private let client: HTTPClient
-    private let logger: Logger
-    private var running: [String: EngineProcess] = [:]
-    private var starting: [String: Task<EngineProcess, any Error>] = [:]
+    /// A loaded engine and its use.
+    struct Loaded {
+        var engine: EngineProcess
+        var model: LocalModel
+        var active = 0
+        var lastUsed: ContinuousClock.Instant
+    }
+
+    /// Consecutive failures of one model's engine.
+    struct Failures {
+        var count: Int
+        var last: ContinuousClock.Instant
+    }
+
+    let settings: EngineSettings?
+    let catalog: EngineCatalog
+    let policy: EnginePolicy
+    let client: HTTPClient
+    let logger: Logger
+    var loaded: [String: Loaded] = [:]
+    var starting: [String: Task<EngineProcess, any Error>] = [:]
+    var failures: [String: Failures] = [:]
 
     /// Creates an empty pool.
-    init(settings: EngineSettings?, catalog: EngineCatalog, client: HTTPClient, logger: Logger) {
+    init(settings: EngineSettings?, catalog: EngineCatalog, policy: EnginePolicy = EnginePolicy(), client: HTTPClient, logger: Logger) {
         self.settings = settings
         self.catalog = catalog
+        self.policy = policy
         self.client = client
         self.logger = logger
     }
 
-    /// The base URL of a ready engine for `model`, starting one when needed.
-    /// - Throws: ``EngineError`` when the engine cannot be started.
-    func engineURL(for model: LocalModel) async throws -> String {
+    /// The base URL of a ready engine for `model`, counted as in use until ``checkin(_:)``.
+    /// - Throws: ``EngineError`` when the engine cannot be started now.
+    func checkout(_ model: LocalModel) async throws -> String {
         if let external = catalog.external[model.format] { return external }
-        guard let settings, model.format == .gguf else {
+        guard model.format == .gguf, settings != nil else {
             throw EngineError.cannotStart(model: model.id, reason: "no engine on this node serves \(model.format.displayName)")
         }
-        if let engine = running[model.id] {
-            if engine.isRunning { return engine.baseURL }
-            logger.warning("engine exited; starting it again", metadata: ["model": "\(model.id)"])
-            running[model.id] = nil
+        if loaded[model.id]?.engine.isRunning != true {
+            try await start(model)
         }
+        guard var entry = loaded[model.id] else { throw EngineError.notReady(model: model.id, timeout: .zero) }
+        entry.active += 1
+        entry.lastUsed = .now
+        loaded[model.id] = entry
+        return entry.engine.baseURL
+    }
+
+    /// Marks one use of the model's engine as finished.
+    func checkin(_ modelID: String) {
+        guard var entry = loaded[modelID] else { return }
+        entry.active = max(0, entry.active - 1)
+        entry.lastUsed = .now
+        loaded[modelID] = entry
+    }
+
+    /// Starts the model's engine, or joins a start in progress.
+    func start(_ model: LocalModel) async throws {
         if let start = starting[model.id] {
-            return try await start.value.baseURL
+            _ = try await start.value
+            return
         }
-        let start = Task { [settings, client, logger] in
+        if let dead = loaded.removeValue(forKey: model.id) {
+            recordFailure(model.id, reason: "engine exited (status \(dead.engine.terminationStatus))")
+        }
+        if let failure = failures[model.id] {
+            let retryAt = failure.last + policy.backoff(after: failure.count)
+            guard retryAt <= .now else { throw EngineError.backingOff(model: model.id, retryAfter: retryAt - .now) }
+        }
+        try await makeRoom(for: model)
+        guard let settings else { return }
+        let start = Task { [client, logger] in
             try await EngineProcess.launch(model: model, settings: settings, client: client, logger: logger)
         }
         starting[model.id] = start
         defer { starting[model.id] = nil }
-        let engine = try await start.value
-        running[model.id] = engine
-        return engine.baseURL
+        do {
+            let engine = try await start.value
+            loaded[model.id] = Loaded(engine: engine, model: model, lastUsed: .now)
+        } catch {
+            if !(error is CancellationError) { recordFailure(model.id, reason: "\(error)") }
+            throw error
+        }
+    }
+
+    func recordFailure(_ modelID: String, reason: String) {
+        let count = (failures[modelID]?.count ?? 0) + 1
+        failures[modelID] = Failures(count: count, last: .now)
+        logger.warning(
+            "engine failed",
+            metadata: ["model": "\(modelID)", "reason": "\(reason)", "failures": "\(count)", "retry_in": "\(policy.backoff(after: count))"]
+        )
     }
 
     /// Process IDs of the running engine guards, by model.
     func processIDs() -> [String: Int32] {
-        running.mapValues(\.processID)
+        loaded.mapValues(\.engine.processID)
     }
 
     /// Stops every engine and waits (bounded) until they have exited.
     func shutdown() async {
         for start in starting.values { start.cancel() }
-        let engines = Array(running.values)
-        running.removeAll()
+        let engines = loaded.values.map(\.engine)
+        loaded.removeAll()
         await withTaskGroup(of: Void.self) { group in
             for engine in engines {
                 group.addTask { await engine.stop(waitingAtMost: .seconds(10)) }

@@ -27,6 +27,9 @@ final class EngineProcess: @unchecked Sendable {
     /// Whether the engine process is still alive.
     var isRunning: Bool { process.isRunning }
 
+    /// The engine's exit status (the guard exits with it), once it is no longer running.
+    var terminationStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
+
     /// The operating-system process ID of the engine guard.
     var processID: Int32 { process.processIdentifier }
 
@@ -105,15 +108,26 @@ final class EngineProcess: @unchecked Sendable {
 
 /// Why an engine could not be brought up.
 enum EngineError: Error, CustomStringConvertible {
+    /// Seconds a client should wait before trying again.
+    var retryAfterSeconds: Int {
+        if case .backingOff(_, let wait) = self { return max(1, Int(wait.components.seconds) + 1) }
+        return 5
+    }
+
     case cannotStart(model: String, reason: String)
     case exited(model: String, status: Int32, logTail: String)
     case notReady(model: String, timeout: Duration)
+    case backingOff(model: String, retryAfter: Duration)
+    case noMemory(model: String, needed: Int64, free: Int64)
 
     var description: String {
         switch self {
         case .cannotStart(let model, let reason): "engine for \(model) cannot start: \(reason)"
         case .exited(let model, let status, let tail): "engine for \(model) exited with status \(status): \(tail)"
         case .notReady(let model, let timeout): "engine for \(model) was not ready within \(timeout)"
+        case .backingOff(let model, let wait): "engine for \(model) keeps failing; next start in \(wait)"
+        case .noMemory(let model, let needed, let free):
+            "engine for \(model) needs \(DetectionReport.gibibytes(needed)) but busy engines leave \(DetectionReport.gibibytes(free))"
         }
     }
 }

@@ -42,6 +42,11 @@ actor AgentState {
         verdicts.first { $0.model.id == id && $0.isExecutable }?.model
     }
 
+    /// The models this node serves.
+    var executableModels: [LocalModel] {
+        verdicts.filter(\.isExecutable).map(\.model)
+    }
+
     /// IDs of the models this node serves.
     var executableModelIDs: [String] {
         verdicts.filter(\.isExecutable).map(\.model.id)
