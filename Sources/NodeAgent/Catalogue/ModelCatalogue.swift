@@ -86,20 +86,21 @@ struct ModelCatalogue: Sendable {
         LocalModel(id: id, format: format, file: file, kind: .chat, sizeBytes: 0, contextLength: nil, fileProblem: problem)
     }
 
+    /// The size of a file, following symbolic links.
     static func fileSize(_ url: URL) -> Int64 {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        Int64((try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
     }
 
     static func contents(of directory: URL) -> [(url: URL, isDirectory: Bool)] {
         let urls =
             (try? FileManager.default.contentsOfDirectory(
-                at: directory,
+                at: directory.resolvingSymlinksInPath(),
                 includingPropertiesForKeys: [.isDirectoryKey],
                 options: [.skipsHiddenFiles]
             )) ?? []
+        // Linked model directories and files count like real ones.
         return urls.map { url in
-            (url, (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false)
+            (url, (try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false)
         }
     }
 }

@@ -7,7 +7,7 @@ extension EnginePool {
         for (id, entry) in loaded where !entry.engine.isRunning {
             loaded[id] = nil
             recordFailure(id, reason: "engine exited unexpectedly (status \(entry.engine.terminationStatus))")
-            restartInBackground(entry.model)
+            crashed[id] = entry.model
         }
         if let idleTimeout = policy.idleTimeout {
             for (id, entry) in loaded where entry.active == 0 && !policy.preload.contains(id) && .now - entry.lastUsed > idleTimeout {
@@ -16,20 +16,14 @@ extension EnginePool {
                 await entry.engine.stop(waitingAtMost: .seconds(10))
             }
         }
-        for model in models where policy.preload.contains(model.id) && loaded[model.id] == nil && starting[model.id] == nil {
-            restartInBackground(model)
-        }
-    }
-
-    /// Starts `model` without a waiting request (crash recovery, preload); failures are recorded
-    /// and retried on a later pass once the backoff has passed.
-    func restartInBackground(_ model: LocalModel) {
-        guard let failure = failures[model.id] else {
+        let served = Set(models.map(\.id))
+        crashed = crashed.filter { served.contains($0.key) && loaded[$0.key] == nil }
+        let wanted = Array(crashed.values) + models.filter { policy.preload.contains($0.id) && loaded[$0.id] == nil }
+        for model in wanted where starting[model.id] == nil {
+            let failure = failures[model.id]
+            guard failure.map({ $0.last + policy.backoff(after: $0.count) <= .now }) ?? true else { continue }
             Task { try? await self.start(model) }
-            return
         }
-        guard failure.last + policy.backoff(after: failure.count) <= .now else { return }
-        Task { try? await self.start(model) }
     }
 
     /// Unloads least recently used idle engines until `model` fits the memory budget.

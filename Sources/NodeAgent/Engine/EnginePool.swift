@@ -31,6 +31,8 @@ actor EnginePool {
     var loaded: [String: Loaded] = [:]
     var starting: [String: Task<EngineProcess, any Error>] = [:]
     var failures: [String: Failures] = [:]
+    /// Models whose engine crashed, to start again once their backoff has passed.
+    var crashed: [String: LocalModel] = [:]
 
     /// Creates an empty pool.
     init(settings: EngineSettings?, catalog: EngineCatalog, policy: EnginePolicy = EnginePolicy(), client: HTTPClient, logger: Logger) {
@@ -66,31 +68,37 @@ actor EnginePool {
         loaded[modelID] = entry
     }
 
-    /// Starts the model's engine, or joins a start in progress.
+    /// Starts the model's engine, or joins a start in progress (so concurrent first requests
+    /// start one engine). The start is registered before anything is awaited.
     func start(_ model: LocalModel) async throws {
-        if let start = starting[model.id] {
-            _ = try await start.value
-            return
+        let task: Task<EngineProcess, any Error>
+        var owner = false
+        if let existing = starting[model.id] {
+            task = existing
+        } else {
+            if let dead = loaded.removeValue(forKey: model.id) {
+                recordFailure(model.id, reason: "engine exited (status \(dead.engine.terminationStatus))")
+            }
+            if let failure = failures[model.id] {
+                let retryAt = failure.last + policy.backoff(after: failure.count)
+                guard retryAt <= .now else { throw EngineError.backingOff(model: model.id, retryAfter: retryAt - .now) }
+            }
+            guard let settings else { throw EngineError.cannotStart(model: model.id, reason: "no llama-server configured") }
+            task = Task { [client, logger] in
+                try await self.makeRoom(for: model)
+                return try await EngineProcess.launch(model: model, settings: settings, client: client, logger: logger)
+            }
+            starting[model.id] = task
+            owner = true
         }
-        if let dead = loaded.removeValue(forKey: model.id) {
-            recordFailure(model.id, reason: "engine exited (status \(dead.engine.terminationStatus))")
-        }
-        if let failure = failures[model.id] {
-            let retryAt = failure.last + policy.backoff(after: failure.count)
-            guard retryAt <= .now else { throw EngineError.backingOff(model: model.id, retryAfter: retryAt - .now) }
-        }
-        try await makeRoom(for: model)
-        guard let settings else { return }
-        let start = Task { [client, logger] in
-            try await EngineProcess.launch(model: model, settings: settings, client: client, logger: logger)
-        }
-        starting[model.id] = start
-        defer { starting[model.id] = nil }
+        defer { if owner { starting[model.id] = nil } }
         do {
-            let engine = try await start.value
-            loaded[model.id] = Loaded(engine: engine, model: model, lastUsed: .now)
+            let engine = try await task.value
+            if loaded[model.id]?.engine !== engine {
+                loaded[model.id] = Loaded(engine: engine, model: model, lastUsed: .now)
+            }
         } catch {
-            if !(error is CancellationError) { recordFailure(model.id, reason: "\(error)") }
+            if owner && !(error is CancellationError) { recordFailure(model.id, reason: "\(error)") }
             throw error
         }
     }

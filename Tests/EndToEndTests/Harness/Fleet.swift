@@ -83,6 +83,41 @@ final class Fleet: @unchecked Sendable {
         return (Int(response.status.code), String(buffer: body))
     }
 
+    /// A models directory of this fleet's own, holding links to the chosen bundled models.
+    func modelsDirectory(_ name: String, models: [String]) throws -> URL {
+        let root = directory.appendingPathComponent(name)
+        for model in models {
+            let link = root.appendingPathComponent(model)
+            try FileManager.default.createDirectory(at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: environment.modelsDirectory.appendingPathComponent(model))
+        }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }
+
+    /// Sends a request straight to an agent with the node token.
+    func callAgent(_ agent: ManagedProcess, _ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(try await agent.listeningPort())" + path)
+        request.method = method
+        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 16 << 20)))
+    }
+
+    /// Polls `condition` every 100 ms until it holds or `timeout` passes.
+    func eventually(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("timed out after \(timeout) waiting for: \(what)")
+    }
+
     /// Every process's log, for a failing test's output.
     var diagnostics: String {
         var text = ""
