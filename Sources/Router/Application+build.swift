@@ -18,7 +18,7 @@ func buildApplication(
 ) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
     let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
-    let registry = NodeRegistry(offlineAfter: configuration.offlineAfter)
+    let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
     let router = buildRouter(configuration, secrets: secrets, registry: registry, client: client)
     let app = Application(
         router: router,

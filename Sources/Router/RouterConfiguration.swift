@@ -15,8 +15,8 @@ struct RouterConfiguration: Sendable {
     var nodeToken: String?
     /// How often agents send heartbeats.
     var heartbeatInterval: Duration = .seconds(2)
-    /// A node missing heartbeats for this long is offline.
-    var offlineAfter: Duration = .seconds(6)
+    /// Liveness and queueing limits.
+    var registry = RegistrySettings()
     /// Largest accepted request body.
     var bodyLimit = 16 << 20
     /// Time allowed for a node's response head (queueing and prefill on the node included).

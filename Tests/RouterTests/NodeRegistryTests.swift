@@ -4,83 +4,166 @@ import Testing
 @testable import SwitchyardRouter
 
 @Suite struct NodeRegistryTests {
-    func registration(_ url: String, capacity: Int = 2, instance: String = "i1") -> NodeRegistration {
+    static func registration(_ url: String, capacity: Int = 2, instance: String = "i1") -> NodeRegistration {
         NodeRegistration(url: url, instanceID: instance, name: url, backend: "cpu", devices: [], capacity: capacity)
     }
 
-    @Test func onlyNodesListingTheModelAreCandidates() async {
-        let registry = NodeRegistry(offlineAfter: .seconds(60))
-        let a = await registry.register(registration("http://a"), models: ["m1"])
-        _ = await registry.register(registration("http://b"), models: ["m2"])
+    static func registry(offlineAfter: Duration = .seconds(60), queueDepth: Int = 8, queueTimeout: Duration = .seconds(5)) throws -> NodeRegistry {
+        try NodeRegistry(settings: RegistrySettings(offlineAfter: offlineAfter, queueDepth: queueDepth, queueTimeout: queueTimeout))
+    }
+
+    func lease(_ acquisition: NodeRegistry.Acquisition) -> NodeLease? {
+        if case .leased(let lease) = acquisition { return lease }
+        return nil
+    }
+
+    @Test func onlyNodesListingTheModelAreCandidates() async throws {
+        let registry = try Self.registry()
+        let a = await registry.register(Self.registration("http://a"), models: ["m1"])
+        _ = await registry.register(Self.registration("http://b"), models: ["m2"])
         for _ in 0..<5 {
-            let lease = await registry.acquire(model: "m1")
+            let lease = lease(await registry.tryAcquire(model: "m1"))
             #expect(lease?.nodeID == a)
             if let lease { await registry.release(lease) }
         }
-        #expect(await registry.acquire(model: "m3") == nil)
+        #expect(await registry.tryAcquire(model: "m3") == .noCandidates)
         #expect(await registry.isKnown("m2"))
         #expect(await !registry.isKnown("m3"))
     }
 
     @Test func leastLoadedFirstThenRoundRobin() async throws {
-        let registry = NodeRegistry(offlineAfter: .seconds(60))
-        let a = await registry.register(registration("http://a", capacity: 4), models: ["m"])
-        let b = await registry.register(registration("http://b", capacity: 1), models: ["m"])
-        let first = try #require(await registry.acquire(model: "m"))
-        let second = try #require(await registry.acquire(model: "m"))
+        let registry = try Self.registry()
+        let a = await registry.register(Self.registration("http://a", capacity: 4), models: ["m"])
+        let b = await registry.register(Self.registration("http://b", capacity: 2), models: ["m"])
+        let first = try #require(lease(await registry.tryAcquire(model: "m")))
+        let second = try #require(lease(await registry.tryAcquire(model: "m")))
         #expect(Set([first.nodeID, second.nodeID]) == [a, b])
-        // b is now full (1/1), a is at 1/4: a is chosen until it reaches b's load.
-        let third = try #require(await registry.acquire(model: "m"))
+        // a is at 1/4, b at 1/2: a is chosen.
+        let third = try #require(lease(await registry.tryAcquire(model: "m")))
         #expect(third.nodeID == a)
-        await registry.release(second)
-        await registry.release(first)
-        await registry.release(third)
+        for lease in [first, second, third] { await registry.release(lease) }
         var picks: [String] = []
         for _ in 0..<4 {
-            let lease = try #require(await registry.acquire(model: "m"))
+            let lease = try #require(lease(await registry.tryAcquire(model: "m")))
             picks.append(lease.nodeID)
             await registry.release(lease)
         }
         #expect(Set(picks) == [a, b], "idle nodes with equal load take turns")
     }
 
-    @Test func excludedNodesAreSkipped() async throws {
-        let registry = NodeRegistry(offlineAfter: .seconds(60))
-        let a = await registry.register(registration("http://a"), models: ["m"])
-        let b = await registry.register(registration("http://b"), models: ["m"])
-        let lease = try #require(await registry.acquire(model: "m", excluding: [a]))
-        #expect(lease.nodeID == b)
-        #expect(await registry.acquire(model: "m", excluding: [a, b]) == nil)
+    @Test func aFullNodeTakesNoMoreRequests() async throws {
+        let registry = try Self.registry()
+        _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
+        let first = try #require(lease(await registry.tryAcquire(model: "m")))
+        #expect(await registry.tryAcquire(model: "m") == .full)
+        await registry.release(first)
+        #expect(lease(await registry.tryAcquire(model: "m")) != nil)
     }
 
-    @Test func reRegistrationKeepsTheNodeID() async {
-        let registry = NodeRegistry(offlineAfter: .seconds(60))
-        let first = await registry.register(registration("http://a", instance: "i1"), models: ["m"])
-        let second = await registry.register(registration("http://a", instance: "i2"), models: ["m", "n"])
-        #expect(first == second)
-        #expect(await registry.allNodes().count == 1)
+    @Test func queuedRequestsGetFreedSlotsInArrivalOrder() async throws {
+        let registry = try Self.registry()
+        _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
+        let holder = try #require(lease(await registry.tryAcquire(model: "m")))
+        let order = OrderRecorder()
+        let waiters = (0..<3).map { index in
+            Task {
+                try await Task.sleep(for: .milliseconds(50 * index))
+                let lease = try await registry.lease(model: "m")
+                await order.append(index)
+                try await Task.sleep(for: .milliseconds(10))
+                await registry.release(lease)
+            }
+        }
+        for _ in 0..<200 where await registry.queueDepth("m") < 3 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await registry.queueDepth("m") == 3)
+        await registry.release(holder)
+        for waiter in waiters { try await waiter.value }
+        #expect(await order.values == [0, 1, 2])
+    }
+
+    @Test func fullQueueAnswers429AndALongWait504() async throws {
+        let registry = try Self.registry(queueDepth: 1, queueTimeout: .milliseconds(200))
+        _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
+        _ = try #require(lease(await registry.tryAcquire(model: "m")))
+        let waiting = Task { try await registry.lease(model: "m") }
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: OpenAIError.queueFull("m", retryAfter: 1)) { try await registry.lease(model: "m") }
+        await #expect(throws: OpenAIError.queueTimeout("m")) { try await waiting.value }
+        #expect(await registry.queueDepth("m") == 0)
+    }
+
+    @Test func cancelledWaitersLeaveTheQueue() async throws {
+        let registry = try Self.registry()
+        _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
+        _ = try #require(lease(await registry.tryAcquire(model: "m")))
+        let waiting = Task { try await registry.lease(model: "m") }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await registry.queueDepth("m") == 1)
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(await registry.queueDepth("m") == 0)
+    }
+
+    @Test func unknownAndUnservedModelsAreToldApart() async throws {
+        let registry = try Self.registry(offlineAfter: .milliseconds(100))
+        _ = await registry.register(Self.registration("http://a"), models: ["m"])
+        await #expect(throws: OpenAIError.modelNotFound("ghost")) { try await registry.lease(model: "ghost") }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(await registry.onlineModels().isEmpty)
+        await #expect(throws: OpenAIError.noCapableNodes("m")) { try await registry.lease(model: "m") }
+    }
+
+    @Test func exclusionsHideTheModelUntilTheNodeRestarts() async throws {
+        let registry = try Self.registry()
+        let a = await registry.register(Self.registration("http://a", instance: "i1"), models: ["m", "n"])
+        await registry.exclude(nodeID: a, model: "m", reason: "test")
+        #expect(await registry.tryAcquire(model: "m") == .noCandidates)
+        #expect(await registry.onlineModels() == ["n"])
+        let same = NodeHeartbeat(instanceID: "i1", inFlight: 0, modelsVersion: ModelsVersion.of(["m", "n"]))
+        _ = await registry.heartbeat(nodeID: a, same)
+        #expect(await registry.onlineModels() == ["n"], "a heartbeat from the same instance keeps the exclusion")
+        let restarted = NodeHeartbeat(instanceID: "i2", inFlight: 0, modelsVersion: ModelsVersion.of(["m", "n"]))
+        #expect(await registry.heartbeat(nodeID: a, restarted) == .refreshModels(url: "http://a"))
         #expect(await registry.onlineModels() == ["m", "n"])
     }
 
-    @Test func heartbeatsAskForARefreshWhenTheNodeChanged() async {
-        let registry = NodeRegistry(offlineAfter: .seconds(60))
-        let id = await registry.register(registration("http://a", instance: "i1"), models: ["m"])
+    @Test func adminsAndReRegistrationLiftExclusions() async throws {
+        let registry = try Self.registry()
+        let a = await registry.register(Self.registration("http://a"), models: ["m"])
+        await registry.exclude(nodeID: a, model: "m", reason: "test")
+        #expect(await registry.clearExclusions(nodeID: a, model: "m"))
+        #expect(await registry.onlineModels() == ["m"])
+        await registry.exclude(nodeID: a, model: "m", reason: "test")
+        #expect(await registry.register(Self.registration("http://a"), models: ["m"]) == a)
+        #expect(await registry.onlineModels() == ["m"])
+        #expect(await !registry.clearExclusions(nodeID: "nope"))
+    }
+
+    @Test func heartbeatsAskForARefreshWhenTheNodeChanged() async throws {
+        let registry = try Self.registry()
+        let id = await registry.register(Self.registration("http://a", instance: "i1"), models: ["m"])
         let same = NodeHeartbeat(instanceID: "i1", inFlight: 0, modelsVersion: ModelsVersion.of(["m"]))
         #expect(await registry.heartbeat(nodeID: id, same) == .current)
         let newModels = NodeHeartbeat(instanceID: "i1", inFlight: 0, modelsVersion: ModelsVersion.of(["m", "x"]))
         #expect(await registry.heartbeat(nodeID: id, newModels) == .refreshModels(url: "http://a"))
-        let restarted = NodeHeartbeat(instanceID: "i2", inFlight: 0, modelsVersion: ModelsVersion.of(["m"]))
-        #expect(await registry.heartbeat(nodeID: id, restarted) == .refreshModels(url: "http://a"))
         #expect(await registry.heartbeat(nodeID: "nope", same) == .unknownNode)
     }
 
     @Test func silentNodesGoOffline() async throws {
-        let registry = NodeRegistry(offlineAfter: .milliseconds(100))
-        _ = await registry.register(registration("http://a"), models: ["m"])
+        let registry = try Self.registry(offlineAfter: .milliseconds(100))
+        _ = await registry.register(Self.registration("http://a"), models: ["m"])
         #expect(await registry.onlineModels() == ["m"])
         try await Task.sleep(for: .milliseconds(150))
         #expect(await registry.onlineModels().isEmpty)
-        #expect(await registry.acquire(model: "m") == nil)
+        #expect(await registry.tryAcquire(model: "m") == .noCandidates)
         #expect(await registry.isKnown("m"), "an offline node's model stays known: 503, not 404")
     }
+}
+
+/// Collects values from concurrent tasks.
+actor OrderRecorder {
+    var values: [Int] = []
+    func append(_ value: Int) { values.append(value) }
 }

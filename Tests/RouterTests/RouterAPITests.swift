@@ -13,7 +13,7 @@ import Testing
 /// The router's HTTP surface in process: authentication, validation and error envelopes.
 @Suite struct RouterAPITests {
     func withRouter(_ test: @escaping @Sendable (any TestClientProtocol, NodeRegistry) async throws -> Void) async throws {
-        let registry = NodeRegistry(offlineAfter: .seconds(60))
+        let registry = try NodeRegistry(settings: RegistrySettings())
         let configuration = RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         let secrets = RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: [])
         let router = buildRouter(configuration, secrets: secrets, registry: registry, client: HTTPClient.shared)
@@ -110,7 +110,7 @@ import Testing
             #expect(response.status == .unprocessableContent)
             #expect(try envelope(response).code == "model_list_unavailable")
             #expect(!String(buffer: response.body).contains("127.0.0.1"), "internal addresses never appear in answers")
-            #expect(await registry.allNodes().isEmpty)
+            #expect(await registry.snapshot().isEmpty)
         }
     }
 }

@@ -49,7 +49,9 @@ struct NodeInferenceController<Context: RequestContext> {
             throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
         }
         let (state, engines) = (self.state, self.engines)
-        return forwarder.relay(upstream, to: request, stream: fields.stream, logger: context.logger) { _ in
+        // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
+        // the node and tells the client); the router writes the client's error event.
+        return forwarder.relay(upstream, to: request, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _ in
             Task {
                 await state.end()
                 await engines.checkin(model.id)

@@ -27,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between agent heartbeats.")
     var heartbeatInterval = 2.0
 
+    @Option(help: "Requests that may wait per model when every node serving it is at capacity.")
+    var queueDepth = 256
+
+    @Option(help: "Seconds a request may wait in its model's queue before 504 queue_timeout.")
+    var queueTimeout = 30.0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -42,7 +48,11 @@ struct ServeCommand: AsyncParsableCommand {
             adminKey: environment["SWITCHYARD_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             nodeToken: environment["SWITCHYARD_NODE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             heartbeatInterval: .milliseconds(Int(heartbeatInterval * 1000)),
-            offlineAfter: .milliseconds(Int(heartbeatInterval * 3000))
+            registry: RegistrySettings(
+                offlineAfter: .milliseconds(Int(heartbeatInterval * 3000)),
+                queueDepth: queueDepth,
+                queueTimeout: .milliseconds(Int(queueTimeout * 1000))
+            )
         )
         let database = try RouterDatabase.open(in: configuration.dataDirectory)
         let (app, generated) = try await buildApplication(configuration, database: database, logger: logger)
@@ -53,6 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        guard queueDepth >= 0 else { throw ValidationError("--queue-depth cannot be negative") }
+        guard queueTimeout > 0 else { throw ValidationError("--queue-timeout must be positive") }
         guard heartbeatInterval >= 0.1, heartbeatInterval <= 60 else {
             throw ValidationError("--heartbeat-interval must be between 0.1 and 60 seconds")
         }

@@ -1,7 +1,9 @@
 import Hummingbird
 import Shared
 
-/// `GET /v0/nodes` for operators (admin key): every node with its status and models.
+/// The admin surface for nodes (admin key): `GET /v0/nodes`, `GET /v0/nodes/{id}`,
+/// `DELETE /v0/nodes/{id}`, `DELETE /v0/nodes/{id}/exclusions` (all) and
+/// `DELETE /v0/nodes/{id}/exclusions/{model}` (one model).
 struct AdminNodesController<Context: RequestContext> {
     let registry: NodeRegistry
 
@@ -15,10 +17,28 @@ struct AdminNodesController<Context: RequestContext> {
         var capacity: Int
         var inFlight: Int
         var models: [String]
+        var executableModels: [String]
+        var excludedModels: [String]
 
         enum CodingKeys: String, CodingKey {
             case id, name, url, online, backend, devices, capacity, models
             case inFlight = "in_flight"
+            case executableModels = "executable_models"
+            case excludedModels = "excluded_models"
+        }
+
+        init(_ node: Node, online: Bool) {
+            self.id = node.id
+            self.name = node.name
+            self.url = node.url
+            self.online = online
+            self.backend = node.backend
+            self.devices = node.devices
+            self.capacity = node.capacity
+            self.inFlight = node.inFlight
+            self.models = node.models.sorted()
+            self.executableModels = node.routableModels.sorted()
+            self.excludedModels = node.excluded.sorted()
         }
     }
 
@@ -27,26 +47,40 @@ struct AdminNodesController<Context: RequestContext> {
     }
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
-        router.group("v0/nodes").add(middleware: auth).get(use: list)
+        router.group("v0/nodes").add(middleware: auth)
+            .get(use: list)
+            .get(":id", use: show)
+            .delete(":id", use: remove)
+            .delete(":id/exclusions", use: clearExclusions)
+            .delete(":id/exclusions/**", use: clearExclusions)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> NodeListView {
-        var views: [NodeView] = []
-        for node in await registry.allNodes() {
-            views.append(
-                NodeView(
-                    id: node.id,
-                    name: node.name,
-                    url: node.url,
-                    online: await registry.isOnline(node),
-                    backend: node.backend,
-                    devices: node.devices,
-                    capacity: node.capacity,
-                    inFlight: node.inFlight,
-                    models: node.models.sorted()
-                )
-            )
+        NodeListView(nodes: await registry.snapshot().map { NodeView($0.node, online: $0.online) })
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> NodeView {
+        let id = try context.parameters.require("id")
+        guard let entry = await registry.node(id) else { throw Self.unknownNode(id) }
+        return NodeView(entry.node, online: entry.online)
+    }
+
+    @Sendable func remove(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
+        let id = try context.parameters.require("id")
+        guard await registry.remove(nodeID: id) else { throw Self.unknownNode(id) }
+        return .noContent
+    }
+
+    @Sendable func clearExclusions(_ request: Request, context: Context) async throws -> NodeView {
+        let id = try context.parameters.require("id")
+        let model = context.parameters.getCatchAll().joined(separator: "/")
+        guard await registry.clearExclusions(nodeID: id, model: model.isEmpty ? nil : model), let entry = await registry.node(id) else {
+            throw Self.unknownNode(id)
         }
-        return NodeListView(nodes: views)
+        return NodeView(entry.node, online: entry.online)
+    }
+
+    static func unknownNode(_ id: String) -> OpenAIError {
+        OpenAIError(status: .notFound, message: "No node '\(id)'.", type: "invalid_request_error", code: "node_not_found")
     }
 }

@@ -7,9 +7,14 @@ import NIOCore
 import NIOHTTP1
 import Shared
 
-/// `POST /v1/chat/completions`, `/v1/completions`, `/v1/embeddings`: picks a node that serves
-/// the model, forwards the body unchanged, and relays the answer. A failure before the first
-/// response byte moves on to the next node (bounded).
+/// `POST /v1/chat/completions`, `/v1/completions`, `/v1/embeddings`: reserves a slot on a node
+/// that serves the model (waiting in the model's queue when all are busy), forwards the body
+/// unchanged, and relays the answer.
+///
+/// Failures before the first response byte move on to the next node (bounded). A connection
+/// failure, a timeout, a 5xx other than 503, or a stream the node drops excludes the model on
+/// that node; 429/503 mean busy (try another, no exclusion); 4xx are the client's and pass
+/// through.
 struct InferenceController<Context: RequestContext> {
     let registry: NodeRegistry
     let forwarder: UpstreamForwarder
@@ -23,22 +28,28 @@ struct InferenceController<Context: RequestContext> {
     }
 
     @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
-        let (request, body, fields, route) = (inference.request, inference.body, inference.fields, inference.route)
+        let (request, model) = (inference.request, inference.fields.model)
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
         var logger = context.logger
         logger[metadataKey: "request.id"] = "\(requestID)"
-        logger[metadataKey: "model"] = "\(fields.model)"
+        logger[metadataKey: "model"] = "\(model)"
         var headers = HopByHopHeaders.forwardable(request.headers)
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
 
         var tried: Set<String> = []
-        while tried.count < maxAttempts, let lease = await registry.acquire(model: fields.model, excluding: tried) {
+        while tried.count < maxAttempts {
+            let lease: NodeLease
+            do {
+                lease = try await registry.lease(model: model, excluding: tried)
+            } catch let error as OpenAIError where !tried.isEmpty && error.status != .tooManyRequests {
+                break  // every candidate failed already: report the upstream failure
+            }
             tried.insert(lease.nodeID)
             let upstream: HTTPClientResponse
             do {
                 upstream = try await forwarder.send(
-                    to: lease.url + route.path,
-                    body: body,
+                    to: lease.url + inference.route.path,
+                    body: inference.body,
                     headers: headers,
                     bearer: nodeToken,
                     timeout: firstByteTimeout,
@@ -46,29 +57,33 @@ struct InferenceController<Context: RequestContext> {
                 )
             } catch {
                 await registry.release(lease)
-                logger.warning("node failed before answering", metadata: ["node.id": "\(lease.nodeID)", "error": "\(error)"])
+                await registry.exclude(nodeID: lease.nodeID, model: model, reason: "no answer before the first byte: \(error)")
                 continue
             }
-            if upstream.status.code >= 500 || upstream.status == .tooManyRequests {
+            let status = upstream.status.code
+            if status == 503 || status == 429 || status >= 500 {
                 _ = try? await upstream.body.collect(upTo: 1 << 20)
                 await registry.release(lease)
-                logger.warning("node answered \(upstream.status.code); trying another", metadata: ["node.id": "\(lease.nodeID)"])
+                if status != 503 && status != 429 {
+                    await registry.exclude(nodeID: lease.nodeID, model: model, reason: "the node answered \(status)")
+                } else {
+                    logger.info("node busy (\(status)); trying another", metadata: ["node.id": "\(lease.nodeID)"])
+                }
                 continue
             }
             let registry = self.registry
             var extra = HTTPFields()
             extra[.requestID] = requestID
-            return forwarder.relay(upstream, to: request, stream: fields.stream, extraHeaders: extra, logger: logger) { _ in
-                Task { await registry.release(lease) }
+            return forwarder.relay(upstream, to: request, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome in
+                Task {
+                    await registry.release(lease)
+                    if outcome == .upstreamFailed {
+                        await registry.exclude(nodeID: lease.nodeID, model: model, reason: "the node broke off its response")
+                    }
+                }
             }
         }
-        if !tried.isEmpty {
-            throw OpenAIError.upstreamError()
-        }
-        if await registry.isKnown(fields.model) {
-            throw OpenAIError.noCapableNodes(fields.model)
-        }
-        throw OpenAIError.modelNotFound(fields.model)
+        throw OpenAIError.upstreamError()
     }
 }
 

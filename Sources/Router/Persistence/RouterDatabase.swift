@@ -28,6 +28,19 @@ enum RouterDatabase {
                 table.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-nodes") { db in
+            try db.create(table: "node") { table in
+                table.primaryKey("id", .text)
+                table.column("url", .text).notNull().unique()
+                table.column("name", .text).notNull()
+                table.column("instance_id", .text).notNull()
+                table.column("backend", .text).notNull()
+                table.column("devices", .jsonText).notNull()
+                table.column("capacity", .integer).notNull()
+                table.column("models", .jsonText).notNull()
+                table.column("excluded", .jsonText).notNull()
+            }
+        }
         return migrator
     }
 }

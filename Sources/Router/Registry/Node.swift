@@ -1,5 +1,3 @@
-import Shared
-
 /// A node as the router knows it.
 struct Node: Sendable, Equatable {
     /// Stable ID at the router (kept across re-registrations from the same URL).
@@ -18,8 +16,18 @@ struct Node: Sendable, Equatable {
     var capacity: Int
     /// The model IDs pulled from the node's `/v1/models`.
     var models: Set<String>
+    /// Models excluded on this node after failures, until the node restarts or re-registers,
+    /// or an admin clears them.
+    var excluded: Set<String> = []
     /// Requests the router has in flight on this node.
     var inFlight = 0
-    /// When the node was last heard from.
-    var lastSeen: ContinuousClock.Instant
+    /// When the node was last heard from; nil for a node restored from the database that has
+    /// not been heard from since this router started (not routable).
+    var lastSeen: ContinuousClock.Instant?
+
+    /// The models requests may be sent here for.
+    var routableModels: Set<String> { models.subtracting(excluded) }
+
+    /// Whether one more request fits.
+    var hasFreeSlot: Bool { inFlight < capacity }
 }

@@ -59,6 +59,9 @@ public struct UpstreamForwarder: Sendable {
     ///   - stream: Whether the client asked for SSE.
     ///   - extraHeaders: Headers to add (request ID, timing).
     ///   - logger: The request's logger.
+    ///   - failure: What a stream that breaks after it started does: end with a final SSE error
+    ///     event (the client-facing hop), or drop the connection so the next hop sees the
+    ///     failure (an agent behind a router).
     ///   - onFinish: Called once when relaying ends, however it ends.
     /// - Returns: A response whose body is copied from upstream as it arrives.
     public func relay(
@@ -67,6 +70,7 @@ public struct UpstreamForwarder: Sendable {
         stream: Bool,
         extraHeaders: HTTPFields = [:],
         logger: Logger,
+        failure: StreamFailure = .errorEvent,
         onFinish: @escaping @Sendable (RelayOutcome) -> Void = { _ in }
     ) -> Response {
         var headers = HopByHopHeaders.forwardable(upstream.headers)
@@ -92,17 +96,26 @@ public struct UpstreamForwarder: Sendable {
                 outcome = .clientDisconnected
             } catch {
                 logger.warning("upstream response broke off", metadata: ["error": "\(error)"])
-                outcome = .upstreamFailed
-                if stream {
-                    let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
-                    try? await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
-                }
+                onFinish(.upstreamFailed)
+                guard stream, failure == .errorEvent else { throw error }
+                let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
+                try await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
+                try await writer.finish(nil)
+                return
             }
             onFinish(outcome)
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)
     }
+}
+
+/// What a relayed stream does when its upstream breaks after the response started.
+public enum StreamFailure: Sendable, Equatable {
+    /// End the stream with a final `data: {"error": …}` event.
+    case errorEvent
+    /// Drop the connection, so the hop in front sees a broken stream.
+    case dropConnection
 }
 
 /// How relaying an upstream response ended.

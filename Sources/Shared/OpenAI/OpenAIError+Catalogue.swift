@@ -74,3 +74,26 @@ extension OpenAIError {
         OpenAIError(status: .internalServerError, message: "Internal server error.", type: "server_error", code: "internal_error")
     }
 }
+
+extension OpenAIError {
+    /// 429: the model's queue is full.
+    public static func queueFull(_ model: String, retryAfter: Int) -> OpenAIError {
+        OpenAIError(
+            status: .tooManyRequests,
+            message: "Too many requests are waiting for '\(model)'. Try again shortly.",
+            type: "rate_limit_error",
+            code: "queue_full",
+            retryAfter: retryAfter
+        )
+    }
+
+    /// 504: the request waited in the queue longer than allowed.
+    public static func queueTimeout(_ model: String) -> OpenAIError {
+        OpenAIError(
+            status: .gatewayTimeout,
+            message: "The request waited too long for a node that can run '\(model)'.",
+            type: "server_error",
+            code: "queue_timeout"
+        )
+    }
+}

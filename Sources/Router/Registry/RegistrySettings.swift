@@ -1,0 +1,9 @@
+/// Liveness and queueing limits of the registry.
+struct RegistrySettings: Sendable, Equatable {
+    /// A node not heard from for this long is offline.
+    var offlineAfter: Duration = .seconds(6)
+    /// Requests that may wait per model when every candidate is at capacity.
+    var queueDepth = 256
+    /// How long a request may wait in the queue.
+    var queueTimeout: Duration = .seconds(30)
+}
