@@ -35,6 +35,7 @@ struct EngineSettings: Sendable {
             "--parallel", String(slots),
             "--ctx-size", String(perSlot * slots),
             "--n-gpu-layers", String(gpuLayers),
+            "--metrics",
         ]
         if model.kind == .embedding {
             // Encoders see the whole input at once: one micro-batch must hold a full sequence.

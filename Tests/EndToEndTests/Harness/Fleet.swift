@@ -23,25 +23,42 @@ final class Fleet: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    /// Starts the router and waits until it listens.
-    func startRouter() async throws {
+    /// Starts the router (on `port`, or a free one) and waits until it listens.
+    func startRouter(port: Int = 0, extraArguments: [String] = []) async throws {
         let process = try launch(
-            name: "router",
+            name: router == nil ? "router" : "router-\(processes.count)",
             binary: "switchyard-router",
-            arguments: ["serve", "--port", "0", "--data-dir", directory.appendingPathComponent("router").path, "--heartbeat-interval", "0.5"]
+            arguments: [
+                "serve", "--port", String(port), "--data-dir", directory.appendingPathComponent("router").path,
+                "--heartbeat-interval", "0.5",
+            ] + extraArguments
         )
         router = process
         routerURL = "http://127.0.0.1:\(try await process.listeningPort())"
     }
 
+    /// Stops the router and starts a new one on the same port with the same data directory.
+    func restartRouter() async throws {
+        let port = try await router.listeningPort()
+        await router.stop()
+        try await startRouter(port: port)
+    }
+
     /// Starts an agent registered with the router and waits until the router lists its models.
     @discardableResult
-    func startAgent(name: String = "agent", modelsDirectory: URL? = nil, extraArguments: [String] = []) async throws -> ManagedProcess {
+    func startAgent(
+        name: String = "agent",
+        port: Int = 0,
+        modelsDirectory: URL? = nil,
+        extraArguments: [String] = []
+    ) async throws
+        -> ManagedProcess
+    {
         let process = try launch(
-            name: name,
+            name: processes.contains { $0.name == name } ? "\(name)-\(processes.count)" : name,
             binary: "switchyard-agent",
             arguments: [
-                "serve", "--router", routerURL, "--host", "127.0.0.1", "--port", "0",
+                "serve", "--router", routerURL, "--host", "127.0.0.1", "--port", String(port),
                 "--models-dir", (modelsDirectory ?? environment.modelsDirectory).path,
                 "--llama-server", environment.llamaServer.path,
                 "--log-dir", directory.appendingPathComponent("\(name)-engines").path,

@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import Testing
+
+/// The router with real agents and engines: failover and exclusion, capacity, disconnects,
+/// and restarts.
+@Suite(.serialized, .enabled(if: TestEnvironment.shouldRun, "needs the engine and models from scripts/setup.sh"))
+struct RoutingTests {
+    static func chat(tokens: Int, stream: Bool = false) -> String {
+        #"{"model": "\#(TestEnvironment.chatModel)", "max_tokens": \#(tokens), "stream": \#(stream), "temperature": 0, "messages": [{"role": "user", "content": "Tell me a long story about trains."}]}"#
+    }
+
+    func nodes(_ fleet: Fleet) async throws -> [[String: Any]] {
+        let (_, body) = try await fleet.call(.GET, "/v0/nodes")
+        return (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+    }
+
+    @Test func killedEngineFailsOverIsExcludedAndComesBackWithItsAgent() async throws {
+        try await withFleet(agents: 0) { fleet in
+            let first = try await fleet.startAgent(name: "a")
+            let port = try await first.listeningPort()
+            try await fleet.startAgent(name: "b")
+            let statuses = StatusRecorder()
+            let load = (0..<4).map { _ in
+                Task {
+                    while !Task.isCancelled {
+                        let (status, _) = try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 48))
+                        await statuses.append(status)
+                    }
+                }
+            }
+            try await fleet.eventually("both engines serve") {
+                let done = await statuses.count
+                return EngineProcesses.of(first).count == 1 && done >= 4
+            }
+            for engine in EngineProcesses.of(first).keys { kill(engine, SIGKILL) }
+            try await Task.sleep(for: .seconds(3))
+            for task in load { task.cancel() }
+            for task in load { _ = try? await task.value }
+
+            let seen = await statuses.values
+            #expect(seen.count >= 6)
+            #expect(seen.allSatisfy { $0 == 200 }, "failed requests: \(seen.filter { $0 != 200 })")
+            let excluded = try await nodes(fleet).first { ($0["url"] as? String)?.hasSuffix(":\(port)") == true }
+            #expect(excluded?["excluded_models"] as? [String] == [TestEnvironment.chatModel])
+
+            await first.stop()
+            try await fleet.startAgent(name: "a", port: port)
+            try await fleet.eventually("the restarted agent's model is routable again") {
+                let node = try await nodes(fleet).first { ($0["url"] as? String)?.hasSuffix(":\(port)") == true }
+                return node?["online"] as? Bool == true && (node?["excluded_models"] as? [String])?.isEmpty == true
+            }
+        }
+    }
+
+    @Test func aNodeWithCapacityOneRunsOneRequestAtATime() async throws {
+        try await withFleet(agents: 0) { fleet in
+            try await fleet.startAgent(name: "single", extraArguments: ["--slots", "1"])
+            let spans = try await withThrowingTaskGroup(of: (start: ContinuousClock.Instant, end: ContinuousClock.Instant).self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 24, stream: true))
+                        var start: ContinuousClock.Instant?
+                        for try await _ in response.body where start == nil { start = .now }
+                        return (start ?? .now, .now)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.start < $1.start }
+            }
+            #expect(spans[1].start >= spans[0].end, "the second request started before the first ended")
+        }
+    }
+
+    @Test func aClientLeavingAStreamCancelsTheEngineRequest() async throws {
+        try await withFleet { fleet in
+            let agent = try #require(fleet.agents.first)
+            let streaming = Task {
+                let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: true))
+                for try await _ in response.body {}
+            }
+            try await fleet.eventually("the engine is generating") {
+                guard let port = EngineProcesses.port(of: agent) else { return false }
+                return try await Self.processing(enginePort: port) == 1
+            }
+            let port = try #require(EngineProcesses.port(of: agent))
+            streaming.cancel()
+            let left = ContinuousClock.now
+            try await fleet.eventually("the engine stops generating", timeout: .seconds(5)) { try await Self.processing(enginePort: port) == 0 }
+            #expect(ContinuousClock.now - left < .seconds(1), "the engine kept generating after the client left")
+        }
+    }
+
+    /// `llamacpp:requests_processing` from the engine's Prometheus endpoint.
+    static func processing(enginePort: Int) async throws -> Double {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(enginePort)/metrics")
+        request.method = .GET
+        let text = String(buffer: try await HTTPClient.shared.execute(request, timeout: .seconds(5)).body.collect(upTo: 1 << 20))
+        let line = text.split(separator: "\n").first { $0.hasPrefix("llamacpp:requests_processing") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+    }
+
+    @Test func aRestartedRouterKeepsItsNodesAndTrafficResumes() async throws {
+        try await withFleet { fleet in
+            let agent = try #require(fleet.agents.first)
+            #expect(try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4)).status == 200)
+            try await fleet.restartRouter()
+            let restored = try await nodes(fleet)
+            #expect(restored.count == 1, "the node survived the restart")
+            try await fleet.eventually("traffic resumes", timeout: .seconds(10)) {
+                try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4)).status == 200
+            }
+            #expect(agent.isRunning)
+            #expect(agent.log.components(separatedBy: "registered with router").count == 2, "the agent never had to register again")
+        }
+    }
+}
+
+/// HTTP statuses collected from concurrent requests.
+actor StatusRecorder {
+    var values: [Int] = []
+    var count: Int { values.count }
+    func append(_ value: Int) { values.append(value) }
+}
