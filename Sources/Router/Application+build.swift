@@ -19,11 +19,12 @@ func buildApplication(
     let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
     let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
-    let router = buildRouter(configuration, secrets: secrets, registry: registry, client: client)
+    let keys = try APIKeyStore(database: database)
+    let router = buildRouter(configuration, secrets: secrets, registry: registry, keys: keys, client: client)
     let app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
-        services: [HTTPClientService(client: client)],
+        services: [HTTPClientService(client: client), RouterMaintenanceService(keys: keys, logger: logger)],
         logger: logger
     )
     return (app, secrets.generated)
@@ -35,6 +36,7 @@ func buildRouter(
     _ configuration: RouterConfiguration,
     secrets: RouterSecrets,
     registry: NodeRegistry,
+    keys: APIKeyStore,
     client: HTTPClient
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
@@ -42,9 +44,13 @@ func buildRouter(
     let adminKeyHash = secrets.adminKeyHash
     let adminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { RouterSecrets.hash($0) == adminKeyHash }
     let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
+    let apiKeyAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
+        if RouterSecrets.hash(token) == adminKeyHash { return true }
+        return await keys.isValid(token)
+    }
 
     router.get("health") { _, _ in HTTPResponse.Status.ok }
-    let openAI = router.group("v1").add(middleware: adminAuth)
+    let openAI = router.group("v1").add(middleware: apiKeyAuth)
     ModelsController(registry: registry).addRoutes(to: openAI)
     InferenceController(
         registry: registry,
@@ -60,5 +66,6 @@ func buildRouter(
         heartbeatInterval: configuration.heartbeatInterval
     ).addRoutes(to: router, protectedBy: nodeAuth)
     AdminNodesController(registry: registry).addRoutes(to: router, protectedBy: adminAuth)
+    AdminKeysController(keys: keys).addRoutes(to: router, protectedBy: adminAuth)
     return router
 }

@@ -106,7 +106,12 @@ struct RoutingTests {
         try await withFleet { fleet in
             let agent = try #require(fleet.agents.first)
             #expect(try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4)).status == 200)
+            let key = try await fleet.keysCommand(["create", "--name", "survivor"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            try await fleet.eventually("the running router accepts a key the CLI created") {
+                try await fleet.call(.GET, "/v1/models", key: key).status == 200
+            }
             try await fleet.restartRouter()
+            #expect(try await fleet.call(.GET, "/v1/models", key: key).status == 200, "keys survive the restart")
             let restored = try await nodes(fleet)
             #expect(restored.count == 1, "the node survived the restart")
             try await fleet.eventually("traffic resumes", timeout: .seconds(10)) {

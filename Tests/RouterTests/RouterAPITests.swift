@@ -16,7 +16,13 @@ import Testing
         let registry = try NodeRegistry(settings: RegistrySettings())
         let configuration = RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         let secrets = RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: [])
-        let router = buildRouter(configuration, secrets: secrets, registry: registry, client: HTTPClient.shared)
+        let router = buildRouter(
+            configuration,
+            secrets: secrets,
+            registry: registry,
+            keys: try APIKeyStore(database: RouterDatabase.inMemory()),
+            client: HTTPClient.shared
+        )
         try await Application(router: router).test(.router) { client in
             try await test(client, registry)
         }

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     var port = 8800
 
     @Option(help: "Where the router keeps its database.", completion: .directory)
-    var dataDir = FileManager.default.homeDirectoryForCurrentUser.path + "/.switchyard/router"
+    var dataDir = Self.defaultDataDirectory
 
     @Option(help: "Seconds between agent heartbeats.")
     var heartbeatInterval = 2.0
@@ -60,6 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
             print("Generated \(secret.name): \(secret.value)  (shown once; only the router's data directory keeps it)")
         }
         try await app.runService()
+    }
+
+    static var defaultDataDirectory: String {
+        FileManager.default.homeDirectoryForCurrentUser.path + "/.switchyard/router"
     }
 
     func validate() throws {

@@ -41,6 +41,16 @@ enum RouterDatabase {
                 table.column("excluded", .jsonText).notNull()
             }
         }
+        migrator.registerMigration("v3-api-keys") { db in
+            try db.create(table: "api_key") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("prefix", .text).notNull()
+                table.column("hash", .text).notNull().unique()
+                table.column("created_at", .datetime).notNull()
+                table.column("revoked_at", .datetime)
+            }
+        }
         return migrator
     }
 }
