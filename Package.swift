@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(
             name: "RouterTests",
             dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "SwitchyardRouter",
                 "Shared",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

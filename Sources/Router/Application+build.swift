@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import GRDB
 import Hummingbird
 import Logging
+import NIOCore
+import Prometheus
 import ServiceLifecycle
 import Shared
 
@@ -14,17 +16,18 @@ import Shared
 func buildApplication(
     _ configuration: RouterConfiguration,
     database: DatabaseQueue,
+    metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
     logger: Logger
 ) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
     let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
     let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
     let keys = try APIKeyStore(database: database)
-    let router = buildRouter(configuration, secrets: secrets, registry: registry, keys: keys, client: client)
+    let router = buildRouter(configuration, secrets: secrets, registry: registry, keys: keys, metrics: metrics, client: client)
     let app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
-        services: [HTTPClientService(client: client), RouterMaintenanceService(keys: keys, logger: logger)],
+        services: [HTTPClientService(client: client), RouterMaintenanceService(keys: keys, registry: registry, metrics: metrics, logger: logger)],
         logger: logger
     )
     return (app, secrets.generated)
@@ -37,6 +40,7 @@ func buildRouter(
     secrets: RouterSecrets,
     registry: NodeRegistry,
     keys: APIKeyStore,
+    metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
     client: HTTPClient
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
@@ -50,6 +54,13 @@ func buildRouter(
     }
 
     router.get("health") { _, _ in HTTPResponse.Status.ok }
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+        )
+    }
     let openAI = router.group("v1").add(middleware: apiKeyAuth)
     ModelsController(registry: registry).addRoutes(to: openAI)
     InferenceController(
@@ -58,7 +69,8 @@ func buildRouter(
         nodeToken: secrets.nodeToken,
         bodyLimit: configuration.bodyLimit,
         firstByteTimeout: configuration.firstByteTimeout,
-        maxAttempts: configuration.maxAttempts
+        maxAttempts: configuration.maxAttempts,
+        metrics: metrics
     ).addRoutes(to: openAI)
     NodeProtocolController(
         registry: registry,

@@ -93,6 +93,24 @@ struct RoutingTests {
         }
     }
 
+    @Test func responsesCarryTheRouterTimeAndMetricsCountThem() async throws {
+        try await withFleet { fleet in
+            let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4))
+            #expect(response.status == .ok)
+            let routerTime = try #require(response.headers.first(name: "x-switchyard-router-time-ms").flatMap(Double.init))
+            #expect(routerTime >= 0 && routerTime < 1000)
+            #expect(response.headers.first(name: "x-request-id") != nil)
+            _ = try await response.body.collect(upTo: 1 << 20)
+            let (_, metrics) = try await fleet.call(.GET, "/metrics")
+            let line = metrics.split(separator: "\n").first {
+                $0.hasPrefix("switchyard_requests_total") && $0.contains(TestEnvironment.chatModel) && $0.contains("status=\"200\"")
+            }
+            #expect(line?.hasSuffix(" 1") == true, "\(line ?? "no switchyard_requests_total line")")
+            #expect(metrics.contains("switchyard_time_to_first_byte_seconds_bucket"))
+            #expect(!metrics.contains("127.0.0.1"), "no internal address in metrics")
+        }
+    }
+
     /// `llamacpp:requests_processing` from the engine's Prometheus endpoint.
     static func processing(enginePort: Int) async throws -> Double {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(enginePort)/metrics")

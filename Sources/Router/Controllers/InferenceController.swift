@@ -22,12 +22,24 @@ struct InferenceController<Context: RequestContext> {
     let bodyLimit: Int
     let firstByteTimeout: TimeAmount
     let maxAttempts: Int
+    let metrics: RouterMetrics
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.addInferenceRoutes(bodyLimit: bodyLimit, forward)
     }
 
     @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
+        let arrived = ContinuousClock.now
+        let model = inference.fields.model
+        do {
+            return try await route(inference, context: context, arrived: arrived)
+        } catch let error as OpenAIError {
+            metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived)
+            throw error
+        }
+    }
+
+    private func route(_ inference: InferenceRequest, context: Context, arrived: ContinuousClock.Instant) async throws -> Response {
         let (request, model) = (inference.request, inference.fields.model)
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
         var logger = context.logger
@@ -37,14 +49,20 @@ struct InferenceController<Context: RequestContext> {
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
 
         var tried: Set<String> = []
+        var waiting = Duration.zero  // in the queue and on nodes: not the router's own time
         while tried.count < maxAttempts {
             let lease: NodeLease
+            let queued = ContinuousClock.now
             do {
                 lease = try await registry.lease(model: model, excluding: tried)
             } catch let error as OpenAIError where !tried.isEmpty && error.status != .tooManyRequests {
                 break  // every candidate failed already: report the upstream failure
             }
+            waiting += .now - queued
+            if .now - queued > .milliseconds(1) { metrics.queued(model: model, for: .now - queued) }
+            if !tried.isEmpty { metrics.retried(model: model) }
             tried.insert(lease.nodeID)
+            let sent = ContinuousClock.now
             let upstream: HTTPClientResponse
             do {
                 upstream = try await forwarder.send(
@@ -56,28 +74,34 @@ struct InferenceController<Context: RequestContext> {
                     logger: logger
                 )
             } catch {
+                waiting += .now - sent
                 await registry.release(lease)
-                await registry.exclude(nodeID: lease.nodeID, model: model, reason: "no answer before the first byte: \(error)")
+                await exclude(lease, model: model, reason: "no answer before the first byte: \(error)")
                 continue
             }
+            waiting += .now - sent
             let status = upstream.status.code
             if status == 503 || status == 429 || status >= 500 {
                 _ = try? await upstream.body.collect(upTo: 1 << 20)
                 await registry.release(lease)
                 if status != 503 && status != 429 {
-                    await registry.exclude(nodeID: lease.nodeID, model: model, reason: "the node answered \(status)")
+                    await exclude(lease, model: model, reason: "the node answered \(status)")
                 } else {
                     logger.info("node busy (\(status)); trying another", metadata: ["node.id": "\(lease.nodeID)"])
                 }
                 continue
             }
-            let registry = self.registry
+            metrics.firstByte(model: model, after: .now - arrived)
             var extra = HTTPFields()
             extra[.requestID] = requestID
+            extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
+            let (registry, metrics) = (self.registry, self.metrics)
             return forwarder.relay(upstream, to: request, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome in
+                metrics.requestFinished(model: model, node: lease.nodeID, status: Int(status), duration: .now - arrived)
                 Task {
                     await registry.release(lease)
                     if outcome == .upstreamFailed {
+                        metrics.excluded(node: lease.nodeID, model: model)
                         await registry.exclude(nodeID: lease.nodeID, model: model, reason: "the node broke off its response")
                     }
                 }
@@ -85,9 +109,22 @@ struct InferenceController<Context: RequestContext> {
         }
         throw OpenAIError.upstreamError()
     }
+
+    private func exclude(_ lease: NodeLease, model: String, reason: String) async {
+        metrics.excluded(node: lease.nodeID, model: model)
+        await registry.exclude(nodeID: lease.nodeID, model: model, reason: reason)
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let components = duration.components
+        let value = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+        return String(format: "%.3f", max(0, value))
+    }
 }
 
 extension HTTPField.Name {
     /// `X-Request-ID`.
     static let requestID = HTTPField.Name("X-Request-ID")!
+    /// Milliseconds the router itself spent on the request (queueing and node time excluded).
+    static let routerTime = HTTPField.Name("X-Switchyard-Router-Time-Ms")!
 }

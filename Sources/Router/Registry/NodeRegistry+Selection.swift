@@ -112,4 +112,9 @@ extension NodeRegistry {
     func queueDepth(_ model: String) -> Int {
         queues[model]?.count ?? 0
     }
+
+    /// Requests waiting, by model (every model that ever had a queue, so gauges fall to zero).
+    func queueDepths() -> [String: Int] {
+        queues.mapValues(\.count)
+    }
 }

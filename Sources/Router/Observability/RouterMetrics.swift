@@ -1,0 +1,54 @@
+import Prometheus
+
+/// The router's Prometheus metrics, made on one registry that `GET /metrics` renders. No label
+/// carries a URL or secret: nodes are labelled by their ID.
+struct RouterMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
+    ]
+
+    /// A request finished (or failed) with `status`.
+    func requestFinished(model: String, node: String?, status: Int, duration: Duration) {
+        registry.makeCounter(name: "switchyard_requests_total", labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
+            .increment()
+        registry.makeDurationHistogram(name: "switchyard_request_duration_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
+            .record(duration)
+    }
+
+    /// The node's response head arrived this long after the request reached the router.
+    func firstByte(model: String, after duration: Duration) {
+        registry.makeDurationHistogram(name: "switchyard_time_to_first_byte_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
+            .record(duration)
+    }
+
+    /// A request waited this long in its model's queue.
+    func queued(model: String, for duration: Duration) {
+        registry.makeDurationHistogram(name: "switchyard_queue_wait_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
+            .record(duration)
+    }
+
+    /// A request moved on to another node.
+    func retried(model: String) {
+        registry.makeCounter(name: "switchyard_retries_total", labels: [("model", model)]).increment()
+    }
+
+    /// A (node, model) pair was excluded.
+    func excluded(node: String, model: String) {
+        registry.makeCounter(name: "switchyard_exclusions_total", labels: [("node", node), ("model", model)]).increment()
+    }
+
+    /// Fleet gauges, refreshed by the maintenance loop.
+    func fleet(nodes: [(node: Node, online: Bool)], queueDepths: [String: Int]) {
+        for (node, online) in nodes {
+            registry.makeGauge(name: "switchyard_node_up", labels: [("node", node.id), ("name", node.name)]).set(online ? 1.0 : 0.0)
+            registry.makeGauge(name: "switchyard_node_in_flight", labels: [("node", node.id)]).set(Double(node.inFlight))
+            registry.makeGauge(name: "switchyard_node_excluded_models", labels: [("node", node.id)]).set(Double(node.excluded.count))
+        }
+        for (model, depth) in queueDepths {
+            registry.makeGauge(name: "switchyard_queue_depth", labels: [("model", model)]).set(Double(depth))
+        }
+    }
+}
