@@ -27,15 +27,16 @@ struct AdminNodesController<Context: RequestContext> {
             case excludedModels = "excluded_models"
         }
 
-        init(_ node: Node, online: Bool) {
+        init(_ status: NodeStatus) {
+            let node = status.node
             self.id = node.id
             self.name = node.name
             self.url = node.url
-            self.online = online
+            self.online = status.online
             self.backend = node.backend
             self.devices = node.devices
             self.capacity = node.capacity
-            self.inFlight = node.inFlight
+            self.inFlight = status.inFlight
             self.models = node.models.sorted()
             self.executableModels = node.routableModels.sorted()
             self.excludedModels = node.excluded.sorted()
@@ -56,13 +57,13 @@ struct AdminNodesController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> NodeListView {
-        NodeListView(nodes: await registry.snapshot().map { NodeView($0.node, online: $0.online) })
+        NodeListView(nodes: await registry.snapshot().map(NodeView.init))
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> NodeView {
         let id = try context.parameters.require("id")
-        guard let entry = await registry.node(id) else { throw Self.unknownNode(id) }
-        return NodeView(entry.node, online: entry.online)
+        guard let status = await registry.node(id) else { throw Self.unknownNode(id) }
+        return NodeView(status)
     }
 
     @Sendable func remove(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
@@ -74,10 +75,10 @@ struct AdminNodesController<Context: RequestContext> {
     @Sendable func clearExclusions(_ request: Request, context: Context) async throws -> NodeView {
         let id = try context.parameters.require("id")
         let model = context.parameters.getCatchAll().joined(separator: "/")
-        guard await registry.clearExclusions(nodeID: id, model: model.isEmpty ? nil : model), let entry = await registry.node(id) else {
+        guard await registry.clearExclusions(nodeID: id, model: model.isEmpty ? nil : model), let status = await registry.node(id) else {
             throw Self.unknownNode(id)
         }
-        return NodeView(entry.node, online: entry.online)
+        return NodeView(status)
     }
 
     static func unknownNode(_ id: String) -> OpenAIError {

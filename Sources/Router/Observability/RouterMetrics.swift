@@ -41,10 +41,11 @@ struct RouterMetrics: Sendable {
     }
 
     /// Fleet gauges, refreshed by the maintenance loop.
-    func fleet(nodes: [(node: Node, online: Bool)], queueDepths: [String: Int]) {
-        for (node, online) in nodes {
+    func fleet(nodes: [NodeStatus], queueDepths: [String: Int]) {
+        for status in nodes {
+            let (node, online) = (status.node, status.online)
             registry.makeGauge(name: "switchyard_node_up", labels: [("node", node.id), ("name", node.name)]).set(online ? 1.0 : 0.0)
-            registry.makeGauge(name: "switchyard_node_in_flight", labels: [("node", node.id)]).set(Double(node.inFlight))
+            registry.makeGauge(name: "switchyard_node_in_flight", labels: [("node", node.id)]).set(Double(status.inFlight))
             registry.makeGauge(name: "switchyard_node_excluded_models", labels: [("node", node.id)]).set(Double(node.excluded.count))
         }
         for (model, depth) in queueDepths {

@@ -38,8 +38,7 @@ struct NodeStore: Sendable {
                     devices: record.devices,
                     capacity: record.capacity,
                     models: Set(record.models),
-                    excluded: Set(record.excluded),
-                    lastSeen: nil
+                    excluded: Set(record.excluded)
                 )
             }
         }

@@ -19,15 +19,13 @@ struct Node: Sendable, Equatable {
     /// Models excluded on this node after failures, until the node restarts or re-registers,
     /// or an admin clears them.
     var excluded: Set<String> = []
-    /// Requests the router has in flight on this node.
-    var inFlight = 0
-    /// When the node was last heard from; nil for a node restored from the database that has
-    /// not been heard from since this router started (not routable).
-    var lastSeen: ContinuousClock.Instant?
-
     /// The models requests may be sent here for.
     var routableModels: Set<String> { models.subtracting(excluded) }
+}
 
-    /// Whether one more request fits.
-    var hasFreeSlot: Bool { inFlight < capacity }
+/// A node with its live state, as the admin API and metrics show it.
+struct NodeStatus: Sendable, Equatable {
+    var node: Node
+    var online: Bool
+    var inFlight: Int
 }

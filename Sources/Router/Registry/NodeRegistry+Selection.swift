@@ -13,28 +13,29 @@ extension NodeRegistry {
 
     /// Reserves a slot on the least-loaded candidate (in-flight relative to capacity, ties in
     /// rotation). Candidates: online nodes listing the model, where it is not excluded, minus
-    /// `excluded` nodes. The cost follows the number of nodes serving the model, not the fleet.
+    /// `excluded` nodes. One pass over the model's candidate list, no allocation: the cost
+    /// follows the number of nodes serving the model, not the size of the fleet.
     func tryAcquire(model: String, excluding excluded: Set<String> = []) -> Acquisition {
-        var best: [Node] = []
-        var bestLoad = Double.infinity
+        guard let list = candidates[model], !list.isEmpty else { return .noCandidates }
+        let heardSince = ContinuousClock.now - settings.offlineAfter
+        rotation &+= 1
+        let start = rotation % list.count
+        var best: RoutingEntry?
         var anyCandidate = false
-        for id in nodesByModel[model] ?? [] where !excluded.contains(id) {
-            guard let node = nodes[id], !node.excluded.contains(model), isOnline(node) else { continue }
+        for step in 0..<list.count {
+            let index = start + step < list.count ? start + step : start + step - list.count
+            let entry = list[index]
+            guard let lastSeen = entry.lastSeen, lastSeen > heardSince, excluded.isEmpty || !excluded.contains(entry.id) else { continue }
             anyCandidate = true
-            guard node.hasFreeSlot else { continue }
-            let load = Double(node.inFlight) / Double(node.capacity)
-            if load < bestLoad {
-                best = [node]
-                bestLoad = load
-            } else if load == bestLoad {
-                best.append(node)
-            }
+            guard entry.hasFreeSlot else { continue }
+            // entry.inFlight / entry.capacity < best.inFlight / best.capacity, without division.
+            if let current = best, entry.inFlight * current.capacity >= current.inFlight * entry.capacity { continue }
+            best = entry
+            if entry.inFlight == 0 { break }  // nothing beats an idle node; the rotation spreads ties
         }
         guard anyCandidate else { return .noCandidates }
-        guard !best.isEmpty else { return .full }
-        rotation &+= 1
-        let chosen = best.count == 1 ? best[0] : best.sorted { $0.id < $1.id }[rotation % best.count]
-        nodes[chosen.id]?.inFlight += 1
+        guard let chosen = best else { return .full }
+        chosen.inFlight += 1
         return .leased(NodeLease(nodeID: chosen.id, url: chosen.url))
     }
 
@@ -67,6 +68,7 @@ extension NodeRegistry {
                     continuation.resume(throwing: CancellationError())
                 } else {
                     queues[model, default: []].append(QueuedRequest(ticket: ticket, excluding: excluded, continuation: continuation))
+                    waitingCount += 1
                 }
             }
         } onCancel: {
@@ -78,21 +80,21 @@ extension NodeRegistry {
     func abandon(model: String, ticket: UInt64, with error: any Error) {
         guard let index = queues[model]?.firstIndex(where: { $0.ticket == ticket }) else { return }
         let waiter = queues[model]!.remove(at: index)
+        waitingCount -= 1
         waiter.continuation.resume(throwing: error)
     }
 
     /// Gives a slot back and hands it straight to the longest-waiting request it can serve.
     func release(_ lease: NodeLease) {
-        if let node = nodes[lease.nodeID], node.inFlight > 0 {
-            nodes[lease.nodeID]?.inFlight -= 1
-        }
-        dispatch(from: lease.nodeID)
+        guard let entry = entries[lease.nodeID] else { return }
+        entry.inFlight = max(0, entry.inFlight - 1)
+        if waitingCount > 0 { dispatch(from: lease.nodeID) }
     }
 
     /// While the node has free slots, gives them to the longest-waiting requests for models it
     /// can serve (one wake-up per slot, never a thundering herd).
     func dispatch(from nodeID: String) {
-        while let node = nodes[nodeID], node.hasFreeSlot, isOnline(node) {
+        while waitingCount > 0, let node = nodes[nodeID], let entry = entries[nodeID], entry.hasFreeSlot, isOnline(entry, now: .now) {
             var pick: (model: String, index: Int, ticket: UInt64)?
             for model in node.routableModels {
                 guard let waiting = queues[model],
@@ -103,7 +105,8 @@ extension NodeRegistry {
             }
             guard let pick else { return }
             let waiter = queues[pick.model]!.remove(at: pick.index)
-            nodes[nodeID]?.inFlight += 1
+            waitingCount -= 1
+            entry.inFlight += 1
             waiter.continuation.resume(returning: NodeLease(nodeID: nodeID, url: node.url))
         }
     }

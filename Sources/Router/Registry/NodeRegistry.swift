@@ -8,8 +8,12 @@ import Shared
 /// ``NodeStore`` so they survive a restart.
 actor NodeRegistry {
     var nodes: [String: Node] = [:]
-    /// Node IDs by the models they list (excluded or not).
-    var nodesByModel: [String: Set<String>] = [:]
+    /// Live state by node ID.
+    var entries: [String: RoutingEntry] = [:]
+    /// The nodes each model may be routed to (listed and not excluded there), in ID order.
+    var candidates: [String: [RoutingEntry]] = [:]
+    /// Requests waiting in all queues together.
+    var waitingCount = 0
     var everAdvertised: Set<String> = []
     var queues: [String: [QueuedRequest]] = [:]
     var rotation = 0
@@ -25,9 +29,10 @@ actor NodeRegistry {
         self.logger = logger
         for node in try store?.all() ?? [] {
             nodes[node.id] = node
+            entries[node.id] = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, lastSeen: nil)
             everAdvertised.formUnion(node.models)
-            for model in node.models { nodesByModel[model, default: []].insert(node.id) }
         }
+        candidates = Self.candidateLists(for: Set(nodes.values.flatMap(\.models)), nodes: nodes, entries: entries)
     }
 
     /// Adds a node, or updates it in place when one with the same URL exists (same ID). A
@@ -44,11 +49,10 @@ actor NodeRegistry {
             backend: registration.backend,
             devices: registration.devices,
             capacity: max(1, registration.capacity),
-            models: Set(models),
-            inFlight: existing?.inFlight ?? 0,
-            lastSeen: .now
+            models: Set(models)
         )
-        replace(node)
+        entries[id]?.lastSeen = .now
+        replace(node, seen: true)
         return id
     }
 
@@ -65,15 +69,15 @@ actor NodeRegistry {
 
     /// Records a heartbeat. A new instance ID (the node restarted) lifts its exclusions.
     func heartbeat(nodeID: String, _ beat: NodeHeartbeat) -> HeartbeatOutcome {
-        guard var node = nodes[nodeID] else { return .unknownNode }
+        guard var node = nodes[nodeID], let entry = entries[nodeID] else { return .unknownNode }
         let restarted = node.instanceID != beat.instanceID
-        let changed = restarted || node.lastSeen == nil || ModelsVersion.of(Array(node.models)) != beat.modelsVersion
+        let changed = restarted || entry.lastSeen == nil || ModelsVersion.of(Array(node.models)) != beat.modelsVersion
         if restarted && !node.excluded.isEmpty {
             logger.info("node restarted; exclusions lifted", metadata: ["node.id": "\(nodeID)", "models": "\(node.excluded.sorted())"])
             node.excluded = []
         }
         node.instanceID = beat.instanceID
-        node.lastSeen = .now
+        entry.lastSeen = .now
         if restarted { replace(node) } else { nodes[nodeID] = node }
         dispatch(from: nodeID)
         return changed ? .refreshModels(url: node.url) : .current
@@ -90,21 +94,41 @@ actor NodeRegistry {
     @discardableResult
     func remove(nodeID: String) -> Bool {
         guard let node = nodes.removeValue(forKey: nodeID) else { return false }
-        for model in node.models { nodesByModel[model]?.remove(nodeID) }
+        entries[nodeID] = nil
+        rebuildCandidates(for: node.models)
         persist { try $0.delete(id: nodeID) }
         return true
     }
 
-    /// Stores a node and keeps the model index and the persisted copy in step.
-    func replace(_ node: Node) {
-        if let old = nodes[node.id] {
-            for model in old.models.subtracting(node.models) { nodesByModel[model]?.remove(node.id) }
-        }
+    /// Stores a node and keeps its live entry, the candidate lists and the persisted copy in step.
+    func replace(_ node: Node, seen: Bool = false) {
+        let affected = node.models.union(nodes[node.id]?.models ?? [])
         nodes[node.id] = node
-        for model in node.models { nodesByModel[model, default: []].insert(node.id) }
+        if let entry = entries[node.id] {
+            entry.url = node.url
+            entry.capacity = node.capacity
+        } else {
+            entries[node.id] = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, lastSeen: seen ? .now : nil)
+        }
+        rebuildCandidates(for: affected)
         everAdvertised.formUnion(node.models)
         persist { try $0.save(node) }
         dispatch(from: node.id)
+    }
+
+    /// Recomputes the candidate lists of `models` (after a node or exclusion changed).
+    func rebuildCandidates(for models: Set<String>) {
+        let lists = Self.candidateLists(for: models, nodes: nodes, entries: entries)
+        for model in models { candidates[model] = lists[model] }
+    }
+
+    static func candidateLists(for models: Set<String>, nodes: [String: Node], entries: [String: RoutingEntry]) -> [String: [RoutingEntry]] {
+        var lists: [String: [RoutingEntry]] = [:]
+        for model in models {
+            let ids = nodes.values.filter { $0.models.contains(model) && !$0.excluded.contains(model) }.map(\.id).sorted()
+            if !ids.isEmpty { lists[model] = ids.compactMap { entries[$0] } }
+        }
+        return lists
     }
 
     func persist(_ write: (NodeStore) throws -> Void) {
@@ -116,25 +140,27 @@ actor NodeRegistry {
         }
     }
 
-    /// Every node, with whether it is online.
-    func snapshot() -> [(node: Node, online: Bool)] {
-        nodes.values.sorted { $0.name == $1.name ? $0.id < $1.id : $0.name < $1.name }.map { ($0, isOnline($0)) }
+    /// Every node with its live state.
+    func snapshot() -> [NodeStatus] {
+        nodes.values.sorted { $0.name == $1.name ? $0.id < $1.id : $0.name < $1.name }.compactMap { node($0.id) }
     }
 
-    /// One node, with whether it is online.
-    func node(_ id: String) -> (node: Node, online: Bool)? {
-        nodes[id].map { ($0, isOnline($0)) }
+    /// One node with its live state.
+    func node(_ id: String) -> NodeStatus? {
+        guard let node = nodes[id], let entry = entries[id] else { return nil }
+        return NodeStatus(node: node, online: isOnline(entry, now: .now), inFlight: entry.inFlight)
     }
 
     /// Whether the node has been heard from recently (since this router started).
-    func isOnline(_ node: Node) -> Bool {
-        guard let lastSeen = node.lastSeen else { return false }
-        return .now - lastSeen < settings.offlineAfter
+    func isOnline(_ entry: RoutingEntry, now: ContinuousClock.Instant) -> Bool {
+        guard let lastSeen = entry.lastSeen else { return false }
+        return now - lastSeen < settings.offlineAfter
     }
 
-    /// The union of the routable models of online nodes, sorted.
+    /// The models with at least one online node they may be routed to, sorted.
     func onlineModels() -> [String] {
-        Set(nodes.values.filter(isOnline).flatMap(\.routableModels)).sorted()
+        let now = ContinuousClock.now
+        return candidates.filter { $0.value.contains { isOnline($0, now: now) } }.keys.sorted()
     }
 
     /// Whether any node ever advertised the model.
