@@ -21,6 +21,10 @@ fi
 ensure_apt_packages "${packages[@]}"
 python3 -m venv --help >/dev/null 2>&1 || ensure_apt_packages python3-venv python3-pip
 
+if $for_tests; then
+    # The official OpenAI Python SDK, for the client-conformance tests.
+    ensure_venv openai==3.54.0 >/dev/null
+fi
 llama_server="$(bash "$here/engine/build-llama-server.sh")"
 models_dir="$(bash "$here/models/fetch-models.sh")"
 
@@ -29,6 +33,7 @@ cat >"$env_file.tmp" <<ENV
 export LLAMA_SERVER="$llama_server"
 export SWITCHYARD_MODELS_DIR="$models_dir"
 export SWITCHYARD_REFERENCE_EMBEDDINGS="$SWITCHYARD_CACHE/reference/all-MiniLM-L6-v2.json"
+export SWITCHYARD_PYTHON="$SWITCHYARD_CACHE/venv/bin/python"
 ENV
 mv "$env_file.tmp" "$env_file"
 log "set-up complete: engine $llama_server, models in $models_dir"

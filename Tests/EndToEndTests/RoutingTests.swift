@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized, .enabled(if: TestEnvironment.shouldRun, "needs the engine and models from scripts/setup.sh"))
 struct RoutingTests {
     static func chat(tokens: Int, stream: Bool = false) -> String {
-        #"{"model": "\#(TestEnvironment.chatModel)", "max_tokens": \#(tokens), "stream": \#(stream), "temperature": 0, "messages": [{"role": "user", "content": "Tell me a long story about trains."}]}"#
+        #"{"model": "\#(TestEnvironment.chatModel)", "max_tokens": \#(tokens), "ignore_eos": true, "stream": \#(stream), "temperature": 0, "messages": [{"role": "user", "content": "Tell me a long story about trains."}]}"#
     }
 
     func nodes(_ fleet: Fleet) async throws -> [[String: Any]] {

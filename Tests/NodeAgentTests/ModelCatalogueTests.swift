@@ -48,4 +48,15 @@ import Testing
         #expect(model.kind == .embedding)
         #expect(model.engineArguments == ["--pooling", "mean"])
     }
+
+    @Test func oneIDIsServedOnce() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        try GGUFFixture.model(architecture: "llama").write(to: root.url.appendingPathComponent("twin.gguf"))
+        try GGUFFixture.model(architecture: "llama").write(to: root.url.appendingPathComponent("twin/model.gguf"))
+        let models = ModelCatalogue(root: root.url).scan()
+        #expect(models.map(\.id) == ["twin", "twin"])
+        #expect(models.filter { $0.fileProblem == nil }.count == 1)
+        #expect(models.contains { $0.fileProblem?.contains("already taken") == true })
+    }
 }

@@ -61,6 +61,8 @@ import Testing
             #expect(list.data.map(\.id) == ["a", "org/b"])
             let one = try await client.execute(uri: "/v1/models/org/b", method: .get, headers: Self.admin)
             #expect(one.status == .ok)
+            let encoded = try await client.execute(uri: "/v1/models/org%2Fb", method: .get, headers: Self.admin)
+            #expect(encoded.status == .ok, "the OpenAI SDKs percent-encode the slash")
             let missing = try await client.execute(uri: "/v1/models/org/zzz", method: .get, headers: Self.admin)
             #expect(missing.status == .notFound)
         }

@@ -24,7 +24,22 @@ struct ModelCatalogue: Sendable {
                 models.append(Self.ggufModel(id: id, candidates: [entry.url], manifest: nil))
             }
         }
-        return models.sorted { $0.id < $1.id }
+        return Self.deduplicated(models)
+    }
+
+    /// Sorted by ID; when two entries claim one ID (`NAME.gguf` next to a directory `NAME`), the
+    /// first by path keeps it and the others say why they are not served.
+    static func deduplicated(_ models: [LocalModel]) -> [LocalModel] {
+        var seen: [String: URL] = [:]
+        return models.sorted { ($0.id, $0.file.path) < ($1.id, $1.file.path) }.map { model in
+            guard let owner = seen[model.id] else {
+                seen[model.id] = model.file
+                return model
+            }
+            var duplicate = model
+            duplicate.fileProblem = "the ID is already taken by \(owner.lastPathComponent)"
+            return duplicate
+        }
     }
 
     private func collect(directory: URL, id: String, depth: Int, into models: inout [LocalModel]) {

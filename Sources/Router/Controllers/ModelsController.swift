@@ -17,7 +17,9 @@ struct ModelsController<Context: RequestContext> {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> ModelList.Model {
-        let id = context.parameters.getCatchAll().joined(separator: "/")
+        // Clients send `org/name` either as two path segments or percent-encoded as one.
+        let path = context.parameters.getCatchAll().joined(separator: "/")
+        let id = path.removingPercentEncoding ?? path
         guard await registry.onlineModels().contains(id) else {
             throw OpenAIError.modelNotFound(id)
         }

@@ -1,5 +1,5 @@
 /// A node as the router knows it.
-struct Node: Sendable, Equatable {
+struct Node: Sendable, Equatable, Codable {
     /// Stable ID at the router (kept across re-registrations from the same URL).
     var id: String
     /// The agent's base URL (internal: never shown to inference clients).
@@ -21,6 +21,11 @@ struct Node: Sendable, Equatable {
     var excluded: Set<String> = []
     /// The models requests may be sent here for.
     var routableModels: Set<String> { models.subtracting(excluded) }
+
+    enum CodingKeys: String, CodingKey {
+        case id, url, name, backend, devices, capacity, models, excluded
+        case instanceID = "instance_id"
+    }
 }
 
 /// A node with its live state, as the admin API and metrics show it.

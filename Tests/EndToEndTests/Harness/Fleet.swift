@@ -170,10 +170,10 @@ final class Fleet: @unchecked Sendable {
 
 /// Runs `body` with a started router and one agent (unless `agents` says otherwise); stops all
 /// processes afterwards, and prints every log when `body` throws.
-func withFleet<T>(agents: Int = 1, _ body: (Fleet) async throws -> T) async throws -> T {
+func withFleet<T>(agents: Int = 1, routerArguments: [String] = [], _ body: (Fleet) async throws -> T) async throws -> T {
     let fleet = try Fleet(environment: try TestEnvironment.load())
     do {
-        try await fleet.startRouter()
+        try await fleet.startRouter(extraArguments: routerArguments)
         for index in 0..<agents { try await fleet.startAgent(name: "agent-\(index + 1)") }
         let result = try await body(fleet)
         await fleet.stop()
