@@ -52,8 +52,16 @@ cmake -S "$src" -B "$work/build" -G Ninja \
 jobs="${SWITCHYARD_BUILD_JOBS:-$(nproc)}"
 log "building llama-server with $jobs jobs (about 20 minutes on 2 cores; progress below)"
 # Ninja prints one "[n/total]" line per step; show every tenth so progress is visible but short.
-if ! cmake --build "$work/build" --target llama-server -j "$jobs" 2>&1 | tee "$work/build.log" \
-    | awk '/^\[[0-9]+\/[0-9]+\]/ { split(substr($1, 2), p, "/"); n = p[1] + 0; if (n % 10 == 0 || n == p[2] + 0) printf "    step %s\n", substr($1, 2, length($1) - 2) > "/dev/stderr"; fflush("/dev/stderr") }'; then
+show_progress() {
+    local line
+    while IFS= read -r line; do
+        if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+            local step=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+            if ((step % 10 == 0 || step == total)); then echo "    step $step/$total" >&2; fi
+        fi
+    done
+}
+if ! cmake --build "$work/build" --target llama-server -j "$jobs" 2>&1 | tee "$work/build.log" | show_progress; then
     tail -n 30 "$work/build.log" >&2
     die "llama-server build failed (full log: $work/build.log)"
 fi

@@ -44,16 +44,15 @@ final class Fleet: @unchecked Sendable {
         try await startRouter(port: port)
     }
 
-    /// Starts an agent registered with the router and waits until the router lists its models.
+    /// Starts an agent and (unless told not to) waits until it has registered with the router.
     @discardableResult
     func startAgent(
         name: String = "agent",
         port: Int = 0,
         modelsDirectory: URL? = nil,
-        extraArguments: [String] = []
-    ) async throws
-        -> ManagedProcess
-    {
+        extraArguments: [String] = [],
+        waitForRegistration: Bool = true
+    ) async throws -> ManagedProcess {
         let process = try launch(
             name: processes.contains { $0.name == name } ? "\(name)-\(processes.count)" : name,
             binary: "switchyard-agent",
@@ -65,7 +64,7 @@ final class Fleet: @unchecked Sendable {
             ] + extraArguments
         )
         agents.append(process)
-        _ = try await process.waitForLogLine(containing: "registered with router")
+        if waitForRegistration { _ = try await process.waitForLogLine(containing: "registered with router") }
         return process
     }
 
