@@ -43,6 +43,7 @@ struct RoutingTests {
             #expect(seen == Array(repeating: 200, count: 12), "every request succeeds, retried elsewhere when its node failed")
             let excluded = try await nodes(fleet).first { ($0["url"] as? String)?.hasSuffix(":\(port)") == true }
             #expect(excluded?["excluded_models"] as? [String] == [TestEnvironment.chatModel])
+            #expect(!fleet.router.log.contains("127.0.0.1:\(port)"), "the router's log names no node address")
 
             await first.stop()
             try await fleet.startAgent(name: "a", port: port)

@@ -45,7 +45,10 @@ struct NodeInferenceController<Context: RequestContext> {
         } catch {
             await state.end()
             await engines.checkin(model.id)
-            context.logger.error("engine request failed", metadata: ["model": "\(model.id)", "error": "\(error)"])
+            context.logger.error(
+                "engine request failed",
+                metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"]
+            )
             throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
         }
         let (state, engines) = (self.state, self.engines)

@@ -39,7 +39,7 @@ struct RouterLink: Service {
                 } catch {
                     failures += 1
                     let delay = min(30.0, 0.5 * pow(2.0, Double(min(failures, 6))))
-                    logger.warning("router link down; retrying", metadata: ["reason": "\(error)", "retry_in_s": "\(delay)"])
+                    logger.warning("router link down; retrying", metadata: ["reason": "\(Self.summary(of: error))", "retry_in_s": "\(delay)"])
                     try? await Task.sleep(for: .seconds(delay))
                 }
             }
@@ -83,6 +83,11 @@ struct RouterLink: Service {
         request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
         request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
         return try await client.execute(request, timeout: timeout, logger: logger)
+    }
+
+    /// The router's own rejections as they are; transport failures without addresses.
+    private static func summary(of error: any Error) -> String {
+        (error as? RouterLinkError).map(String.init(describing:)) ?? UpstreamErrorSummary.describe(error)
     }
 
     private static func errorMessage(in body: ByteBuffer) -> String {

@@ -76,7 +76,7 @@ struct InferenceController<Context: RequestContext> {
             } catch {
                 waiting += .now - sent
                 await registry.release(lease)
-                await exclude(lease, model: model, reason: "no answer before the first byte: \(error)")
+                await exclude(lease, model: model, reason: "no answer before the first byte: \(UpstreamErrorSummary.describe(error))")
                 continue
             }
             waiting += .now - sent

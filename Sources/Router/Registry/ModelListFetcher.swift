@@ -27,7 +27,7 @@ struct ModelListFetcher: Sendable {
                 throw ModelListProblem(reason: "the node answered \(response.status.code)")
             }
         } catch {
-            logger.warning("cannot pull node models", metadata: ["reason": "\(error)"])
+            logger.warning("cannot pull node models", metadata: ["reason": "\(Self.summary(of: error))"])
             throw Self.unavailable("the node's /v1/models could not be fetched (\(Self.summary(of: error)))")
         }
         guard let document = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
@@ -54,9 +54,7 @@ struct ModelListFetcher: Sendable {
     }
 
     private static func summary(of error: any Error) -> String {
-        if let problem = error as? ModelListProblem { return problem.reason }
-        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout { return "timed out" }
-        return "connection failed"
+        (error as? ModelListProblem)?.reason ?? UpstreamErrorSummary.describe(error)
     }
 }
 

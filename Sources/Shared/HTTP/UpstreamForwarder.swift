@@ -95,7 +95,7 @@ public struct UpstreamForwarder: Sendable {
             } catch is CancellationError {
                 outcome = .clientDisconnected
             } catch {
-                logger.warning("upstream response broke off", metadata: ["error": "\(error)"])
+                logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
                 onFinish(.upstreamFailed)
                 guard stream, failure == .errorEvent else { throw error }
                 let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
