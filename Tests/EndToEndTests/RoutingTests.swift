@@ -54,6 +54,22 @@ struct RoutingTests {
         }
     }
 
+    @Test func requestsAfterAStreamReuseNoClosingConnection() async throws {
+        try await withFleet { fleet in
+            for round in 0..<3 {
+                let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4, stream: true))
+                #expect(response.headers.first(name: "connection")?.lowercased() == "close")
+                _ = try await response.body.collect(upTo: 1 << 20)
+                for _ in 0..<3 {
+                    let (status, body) = try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2))
+                    #expect(status == 200, "round \(round): \(body)")
+                }
+            }
+            let excluded = try await nodes(fleet).flatMap { $0["excluded_models"] as? [String] ?? [] }
+            #expect(excluded.isEmpty, "a healthy node was excluded: \(excluded)")
+        }
+    }
+
     @Test func aNodeWithCapacityOneRunsOneRequestAtATime() async throws {
         try await withFleet(agents: 0) { fleet in
             try await fleet.startAgent(name: "single", extraArguments: ["--slots", "1"])

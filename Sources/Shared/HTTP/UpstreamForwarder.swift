@@ -75,6 +75,12 @@ public struct UpstreamForwarder: Sendable {
     ) -> Response {
         var headers = HopByHopHeaders.forwardable(upstream.headers)
         headers.append(contentsOf: extraHeaders)
+        if stream {
+            // Watching for the client leaving consumes the connection's inbound side, so the
+            // server closes the connection after this response: say so, or a pooling client
+            // (the router's, for one) would send its next request into a closing connection.
+            headers[.connection] = "close"
+        }
         let status = HTTPResponse.Status(code: Int(upstream.status.code))
         let upstreamBody = upstream.body
         let body = ResponseBody { writer in
