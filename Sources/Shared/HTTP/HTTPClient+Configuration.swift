@@ -4,12 +4,13 @@ import NIOCore
 extension HTTPClient.Configuration {
     /// The client configuration for talking to agents and engines: quick connect failure (so
     /// failover is fast), a long read timeout (the longest silence inside a stream), a pool large
-    /// enough for many concurrent streams per node, and no redirects.
+    /// enough for many concurrent streams per node, and no redirects. Idle pooled connections are
+    /// dropped after 3 s, before llama-server's own 5 s keep-alive timeout closes them under us.
     public static var switchyardUpstream: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: .seconds(300)),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+            connectionPool: .init(idleTimeout: .seconds(3), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         )
         configuration.decompression = .disabled
         return configuration

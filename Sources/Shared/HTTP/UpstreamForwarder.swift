@@ -22,6 +22,10 @@ public struct UpstreamForwarder: Sendable {
     }
 
     /// Sends a POST and returns once the upstream's response head has arrived.
+    ///
+    /// A connection the upstream closed before answering anything (a pooled keep-alive
+    /// connection it had just given up — llama-server closes idle ones after 5 s) is not the
+    /// upstream's failure: the request is sent once more on a fresh connection.
     /// - Parameters:
     ///   - url: The absolute upstream URL.
     ///   - body: The request body, sent unchanged (replayable for retries).
@@ -49,7 +53,12 @@ public struct UpstreamForwarder: Sendable {
             request.headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
         }
         request.body = .bytes(body)
-        return try await client.execute(request, timeout: timeout, logger: logger)
+        do {
+            return try await client.execute(request, timeout: timeout, logger: logger)
+        } catch let error as HTTPClientError where error == .remoteConnectionClosed {
+            logger.debug("upstream closed a pooled connection before answering; sending again")
+            return try await client.execute(request, timeout: timeout, logger: logger)
+        }
     }
 
     /// Builds the response that relays an upstream answer to the client.
