@@ -55,10 +55,17 @@ public struct UpstreamForwarder: Sendable {
         request.body = .bytes(body)
         do {
             return try await client.execute(request, timeout: timeout, logger: logger)
-        } catch let error as HTTPClientError where error == .remoteConnectionClosed {
+        } catch  where Self.closedBeforeAnswering(error) {
             logger.debug("upstream closed a pooled connection before answering; sending again")
             return try await client.execute(request, timeout: timeout, logger: logger)
         }
+    }
+
+    /// Whether the connection was gone before anything was answered (not the upstream's fault).
+    static func closedBeforeAnswering(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .eof }
+        return false
     }
 
     /// Builds the response that relays an upstream answer to the client.
