@@ -32,9 +32,6 @@ extern "C" {
 #define SY_DEVICE_CPU 4
 #define SY_DEVICE_ACCELERATOR 5
 
-/// Legacy return value of sy_library_available.
-#define SY_ERR_NOT_INSTALLED (-1)
-
 /// One device as one API sees it.
 typedef struct {
     int32_t index;
@@ -87,11 +84,6 @@ int32_t sy_probe_vulkan(const char *library_path, sy_device *devices, int32_t ca
 
 /// Probes OpenCL devices on every platform through the ICD loader (`libOpenCL.so.1`).
 int32_t sy_probe_opencl(const char *library_path, sy_device *devices, int32_t capacity, sy_probe_result *result);
-
-/// Whether the shared library `name` can be opened; 0 when it can, SY_ERR_NOT_INSTALLED
-/// otherwise. When `error` is not NULL, up to `error_size` bytes of the loader's message are
-/// copied there.
-int sy_library_available(const char *name, char *error, unsigned long error_size);
 
 #ifdef __cplusplus
 }

@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let report = await try backendOption.detector().detect()
         logger.info("\(report.summary)")
+        let managedEngine = try resolveLlamaServer()
         let configuration = AgentConfiguration(
             host: host,
             port: port,
@@ -79,9 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
             modelsDirectory: URL(fileURLWithPath: modelsDir),
             nodeToken: nodeToken,
             detection: report,
-            engine: try resolveLlamaServer().map { llamaServer in
+            engine: managedEngine.map { executable in
                 EngineSettings(
-                    llamaServer: llamaServer,
+                    llamaServer: executable,
                     guardExecutable: Self.ownExecutable,
                     logDirectory: URL(fileURLWithPath: logDir ?? Self.defaultStateDirectory + "/logs"),
                     threads: threads ?? EngineSettings.defaultThreads,
@@ -96,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
                 memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) } ?? Self.defaultMemoryBudget(report),
                 preload: Set(preload)
             ),
-            engines: EngineCatalog(managedFormats: try resolveLlamaServer() == nil ? [] : [.gguf], declarations: engines),
+            engines: EngineCatalog(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
             nodeName: ProcessInfo.processInfo.hostName
         )

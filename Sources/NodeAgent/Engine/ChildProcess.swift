@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// `posix_spawn` and `waitpid` for the engine guard, which needs a child it fully controls
-/// (standard input from /dev/null, default signal mask) rather than Foundation's `Process`.
+/// (standard input from /dev/null) rather than Foundation's `Process`.
 enum ChildProcess {
     /// Starts `executable` with `arguments` (argv[0] included) and returns its process ID.
     static func spawn(executable: String, arguments: [String]) throws -> pid_t {
@@ -16,18 +16,10 @@ enum ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-
         var pid: pid_t = 0
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { for argument in cArguments { free(argument) } }
-        let status = posix_spawnp(&pid, executable, &actions, &attributes, cArguments, environ)
+        let status = posix_spawnp(&pid, executable, &actions, nil, cArguments, environ)
         guard status == 0 else {
             throw ChildProcessError(executable: executable, reason: String(cString: strerror(status)))
         }

@@ -112,11 +112,6 @@ actor EnginePool {
         )
     }
 
-    /// Process IDs of the running engine guards, by model.
-    func processIDs() -> [String: Int32] {
-        loaded.mapValues(\.engine.processID)
-    }
-
     /// Stops every engine and waits (bounded) until they have exited.
     func shutdown() async {
         for start in starting.values { start.cancel() }

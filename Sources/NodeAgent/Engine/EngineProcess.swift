@@ -30,9 +30,6 @@ final class EngineProcess: @unchecked Sendable {
     /// The engine's exit status (the guard exits with it), once it is no longer running.
     var terminationStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
 
-    /// The operating-system process ID of the engine guard.
-    var processID: Int32 { process.processIdentifier }
-
     /// Starts an engine for `model` and waits until it answers `GET /health` with 200.
     /// - Throws: ``EngineError`` when it cannot start, exits early, or is not ready in time.
     static func launch(model: LocalModel, settings: EngineSettings, client: HTTPClient, logger: Logger) async throws -> EngineProcess {

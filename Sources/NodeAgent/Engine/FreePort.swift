@@ -10,7 +10,7 @@ enum FreePort {
             .bind(host: "127.0.0.1", port: 0)
             .wait()
         defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else { throw ChildProcessError(executable: "bind", reason: "no local port") }
+        guard let port = channel.localAddress?.port else { throw EngineError.cannotStart(model: "-", reason: "no free loopback port") }
         return port
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 
 /// `switchyard-router keys create|list|revoke`: manages inference API keys in the router's
 /// database (a running router picks changes up within seconds).
@@ -13,6 +14,10 @@ struct KeysCommand: ParsableCommand {
     struct Location: ParsableArguments {
         @Option(help: "The router's data directory.", completion: .directory)
         var dataDir = ServeCommand.defaultDataDirectory
+
+        func database() throws -> DatabaseQueue {
+            try RouterDatabase.open(in: URL(fileURLWithPath: dataDir))
+        }
     }
 
     struct Create: ParsableCommand {
@@ -22,7 +27,7 @@ struct KeysCommand: ParsableCommand {
         var name: String
 
         func run() throws {
-            let database = try RouterDatabase.open(in: URL(fileURLWithPath: location.dataDir))
+            let database = try location.database()
             let created = try APIKeyStore.create(name: name, in: database)
             print(created.secret)
             FileHandle.standardError.write(Data("key \(created.key.id) created; the secret above is not stored and cannot be shown again\n".utf8))
@@ -34,7 +39,7 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var location: Location
 
         func run() throws {
-            let database = try RouterDatabase.open(in: URL(fileURLWithPath: location.dataDir))
+            let database = try location.database()
             for key in try APIKeyStore.list(database) {
                 let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
                 print("\(key.id)\t\(key.prefix)…\t\(key.name)\t\(state)")
@@ -49,7 +54,7 @@ struct KeysCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            let database = try RouterDatabase.open(in: URL(fileURLWithPath: location.dataDir))
+            let database = try location.database()
             guard try APIKeyStore.revoke(id: id, in: database) else { throw ValidationError("no active key \(id)") }
             print("revoked \(id)")
         }

@@ -78,8 +78,12 @@ actor NodeRegistry {
         }
         node.instanceID = beat.instanceID
         entry.lastSeen = .now
-        if restarted { replace(node) } else { nodes[nodeID] = node }
-        dispatch(from: nodeID)
+        if restarted {
+            replace(node)  // persists, rebuilds candidates and dispatches waiting requests
+        } else {
+            nodes[nodeID] = node
+            dispatch(from: nodeID)
+        }
         return changed ? .refreshModels(url: node.url) : .current
     }
 

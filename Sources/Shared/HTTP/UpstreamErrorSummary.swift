@@ -19,9 +19,8 @@ public enum UpstreamErrorSummary {
             return error.errnoCode == 111 ? "connection refused" : "I/O error \(error.errnoCode)"
         }
         if error is NIOConnectionError { return "connection refused or unreachable" }
-        if let error = error as? ChannelError {
-            return error == .connectTimeout(.zero) ? "timed out" : "connection failed"
-        }
+        if case ChannelError.connectTimeout = error { return "timed out" }
+        if error is ChannelError { return "connection failed" }
         if error is CancellationError { return "cancelled" }
         return String(describing: type(of: error))
     }
