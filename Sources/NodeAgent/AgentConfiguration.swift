@@ -30,6 +30,8 @@ struct AgentConfiguration: Sendable {
     var capacity: Int
     /// A name for people.
     var nodeName: String
+    /// How registered models are downloaded.
+    var downloads = DownloadSettings()
     /// Largest accepted request body.
     var bodyLimit = 16 << 20
     /// Time allowed for an engine's response head.

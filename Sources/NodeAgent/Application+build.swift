@@ -27,10 +27,24 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         logger: logger
     )
     let readiness = ServerReadiness()
+    let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub)
+    let downloader = ModelDownloader(
+        root: configuration.modelsDirectory,
+        maxConcurrent: configuration.downloads.maxConcurrent,
+        fetcher: FileFetcher(
+            client: hubClient,
+            settings: configuration.downloads,
+            limiter: configuration.downloads.bytesPerSecond.map(BandwidthLimiter.init),
+            logger: logger
+        ),
+        state: state,
+        logger: logger
+    )
     let router = buildRouter(configuration, state: state, engines: engines, client: client)
 
     var services: [any Service] = [
         HTTPClientService(client: client),
+        HTTPClientService(client: hubClient),
         MaintenanceService(state: state, engines: engines, catalogue: catalogue, interval: configuration.maintenanceInterval, logger: logger),
     ]
     if let routerURL = configuration.routerURL {
@@ -50,6 +64,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
                     )
                 },
                 state: state,
+                downloader: downloader,
                 readiness: readiness,
                 client: client,
                 logger: logger

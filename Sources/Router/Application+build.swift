@@ -23,11 +23,25 @@ func buildApplication(
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
     let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
     let keys = try APIKeyStore(database: database)
-    let router = buildRouter(configuration, secrets: secrets, registry: registry, keys: keys, metrics: metrics, client: client)
+    let registrations = try RegisteredModels(store: RegisteredModelStore(database: database))
+    let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub)
+    let router = buildRouter(
+        configuration,
+        secrets: secrets,
+        registry: registry,
+        registrations: registrations,
+        keys: keys,
+        metrics: metrics,
+        client: client,
+        hub: HubClient(client: hubClient, settings: configuration.hub)
+    )
     let app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
-        services: [HTTPClientService(client: client), RouterMaintenanceService(keys: keys, registry: registry, metrics: metrics, logger: logger)],
+        services: [
+            HTTPClientService(client: client), HTTPClientService(client: hubClient),
+            RouterMaintenanceService(keys: keys, registry: registry, metrics: metrics, logger: logger),
+        ],
         logger: logger
     )
     return (app, secrets.generated)
@@ -39,15 +53,22 @@ func buildRouter(
     _ configuration: RouterConfiguration,
     secrets: RouterSecrets,
     registry: NodeRegistry,
+    registrations: RegisteredModels,
     keys: APIKeyStore,
     metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
-    client: HTTPClient
+    client: HTTPClient,
+    hub: HubClient
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let adminKeyHash = secrets.adminKeyHash
     let adminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { RouterSecrets.hash($0) == adminKeyHash }
     let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
+    let nodeTokenHash = RouterSecrets.hash(secrets.nodeToken)
+    let agentOrAdminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
+        let hash = RouterSecrets.hash(token)
+        return hash == adminKeyHash || hash == nodeTokenHash
+    }
     let apiKeyAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
         if RouterSecrets.hash(token) == adminKeyHash { return true }
         return await keys.isValid(token)
@@ -65,6 +86,7 @@ func buildRouter(
     ModelsController(registry: registry).addRoutes(to: openAI)
     InferenceController(
         registry: registry,
+        registrations: registrations,
         forwarder: UpstreamForwarder(client: client),
         nodeToken: secrets.nodeToken,
         bodyLimit: configuration.bodyLimit,
@@ -74,10 +96,16 @@ func buildRouter(
     ).addRoutes(to: openAI)
     NodeProtocolController(
         registry: registry,
+        registrations: registrations,
         fetcher: ModelListFetcher(client: client, nodeToken: secrets.nodeToken, timeout: configuration.modelListTimeout),
         heartbeatInterval: configuration.heartbeatInterval
     ).addRoutes(to: router, protectedBy: nodeAuth)
     AdminNodesController(registry: registry).addRoutes(to: router, protectedBy: adminAuth)
     AdminKeysController(keys: keys).addRoutes(to: router, protectedBy: adminAuth)
+    ModelRegistrationController(
+        registrar: ModelRegistrar(hub: hub, registrations: registrations),
+        registrations: registrations,
+        registry: registry
+    ).addRoutes(to: router, admin: adminAuth, agentOrAdmin: agentOrAdminAuth)
     return router
 }

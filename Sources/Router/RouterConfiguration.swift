@@ -25,4 +25,6 @@ struct RouterConfiguration: Sendable {
     var maxAttempts = 3
     /// Timeout for pulling a node's `/v1/models`.
     var modelListTimeout = TimeAmount.seconds(5)
+    /// The model hub that registrations are looked up on.
+    var hub = HubSettings()
 }

@@ -55,6 +55,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A model to start with the agent and keep loaded (repeatable).")
     var preload: [String] = []
 
+    @Option(help: "Registered models downloaded at the same time.")
+    var maxDownloads = 2
+
+    @Option(help: "Download bandwidth limit in MiB/s for all downloads together (default: unlimited).")
+    var downloadRateLimit: Double?
+
+    @Option(
+        help: "An origin (scheme://host[:port]) registered models may be downloaded from, besides huggingface.co and HF_ENDPOINT (repeatable)."
+    )
+    var downloadOrigin: [String] = []
+
     @Option(help: "Where engine logs go (default: ~/.switchyard/agent/logs).")
     var logDir: String?
 
@@ -99,13 +110,27 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             engines: EngineCatalog(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
-            nodeName: ProcessInfo.processInfo.hostName
+            nodeName: ProcessInfo.processInfo.hostName,
+            downloads: downloadSettings
         )
         let app = try await buildApplication(configuration, logger: logger)
         try await app.runService()
     }
 
+    /// Download limits and allowed origins from the options; hub endpoint and token from the environment.
+    var downloadSettings: DownloadSettings {
+        var settings = DownloadSettings.fromEnvironment(ProcessInfo.processInfo.environment, extraOrigins: downloadOrigin)
+        settings.maxConcurrent = maxDownloads
+        settings.bytesPerSecond = downloadRateLimit.map { Int64($0 * 1_048_576) }
+        return settings
+    }
+
     func validate() throws {
+        guard maxDownloads >= 1 else { throw ValidationError("--max-downloads must be at least 1") }
+        guard downloadRateLimit.map({ $0 > 0 }) ?? true else { throw ValidationError("--download-rate-limit must be positive") }
+        for origin in downloadOrigin where DownloadSettings.origin(of: origin) == nil {
+            throw ValidationError("--download-origin \(origin) is not an http(s) origin")
+        }
         guard (1...256).contains(slots) else { throw ValidationError("--slots must be between 1 and 256") }
         guard idleUnload >= 0 else { throw ValidationError("--idle-unload cannot be negative") }
         guard memoryBudget.map({ $0 > 0 }) ?? true else { throw ValidationError("--memory-budget must be positive") }

@@ -17,6 +17,8 @@ struct RouterLink: Service {
     let advertisedURL: @Sendable (Int) -> String
     let describe: @Sendable (String) async -> NodeRegistration
     let state: AgentState
+    /// Syncs registered models; nil when the agent downloads none.
+    let downloader: ModelDownloader?
     let readiness: ServerReadiness
     let client: HTTPClient
     let logger: Logger
@@ -38,7 +40,13 @@ struct RouterLink: Service {
                     logger.info("router does not know this node; registering again")
                 } catch {
                     failures += 1
-                    let delay = min(30.0, 0.5 * pow(2.0, Double(min(failures, 6))))
+                    var delay = min(30.0, 0.5 * pow(2.0, Double(min(failures, 6))))
+                    if case RouterLinkError.rejected = error, downloader != nil {
+                        // Rejected (e.g. no executable models yet): registered models may still be
+                        // downloaded, after which registering succeeds; try again soon.
+                        try? await syncRegistrations()
+                        delay = min(delay, 5)
+                    }
                     logger.warning("router link down; retrying", metadata: ["reason": "\(Self.summary(of: error))", "retry_in_s": "\(delay)"])
                     try? await Task.sleep(for: .seconds(delay))
                 }
@@ -61,12 +69,22 @@ struct RouterLink: Service {
         var misses = 0
         while true {
             try await Task.sleep(for: .seconds(max(0.2, interval)))
-            let beat = NodeHeartbeat(instanceID: state.instanceID, inFlight: await state.inFlight, modelsVersion: await state.modelsVersion)
+            let beat = NodeHeartbeat(
+                instanceID: state.instanceID,
+                inFlight: await state.inFlight,
+                modelsVersion: await state.modelsVersion,
+                downloads: await downloader?.currentReports
+            )
             do {
                 let response = try await post("/v0/nodes/\(nodeID)/heartbeat", body: beat, timeout: .seconds(5))
-                _ = try await response.body.collect(upTo: 1 << 16)
+                let body = try await response.body.collect(upTo: 1 << 16)
                 if response.status == .notFound { throw RouterLinkError.unknownNode }
                 misses = response.status == .ok ? 0 : misses + 1
+                if let reply = try? JSONDecoder().decode(NodeHeartbeatReply.self, from: body), let downloader,
+                    await downloader.syncedVersion != reply.registrationsVersion
+                {
+                    try await syncRegistrations()
+                }
             } catch let error as RouterLinkError {
                 throw error
             } catch {
@@ -74,6 +92,17 @@ struct RouterLink: Service {
                 if misses >= 3 { throw error }
             }
         }
+    }
+
+    /// Fetches the registered models and lets the downloader act on them.
+    private func syncRegistrations() async throws {
+        guard let downloader else { return }
+        var request = HTTPClientRequest(url: routerURL + "/v0/models/manifests")
+        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
+        let response = try await client.execute(request, timeout: .seconds(15), logger: logger)
+        let body = try await response.body.collect(upTo: 64 << 20)
+        guard response.status == .ok else { throw RouterLinkError.rejected(status: response.status.code, detail: Self.errorMessage(in: body)) }
+        await downloader.sync(try JSONDecoder().decode(RegisteredModelList.self, from: body))
     }
 
     private func post(_ path: String, body: some Encodable, timeout: TimeAmount) async throws -> HTTPClientResponse {

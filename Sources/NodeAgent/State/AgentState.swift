@@ -42,6 +42,17 @@ actor AgentState {
         verdicts.first { $0.model.id == id && $0.isExecutable }?.model
     }
 
+    /// The verdict on the local model with this ID, if there is one.
+    func verdict(of id: String) -> ModelVerdict? {
+        verdicts.first { $0.model.id == id }
+    }
+
+    /// The verdict a model would get here once its files are present (for registered models
+    /// before they are downloaded).
+    func verdict(forCandidate model: LocalModel) -> ModelVerdict {
+        Compatibility.verdict(for: model, on: host, engines: engines)
+    }
+
     /// The models this node serves.
     var executableModels: [LocalModel] {
         verdicts.filter(\.isExecutable).map(\.model)

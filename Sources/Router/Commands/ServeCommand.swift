@@ -11,7 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Secrets come from the environment: SWITCHYARD_ADMIN_KEY (admin API, also accepted for \
             inference) and SWITCHYARD_NODE_TOKEN (shared with agents). When either is unset, the router \
-            generates it on first start, keeps it in the data directory, and prints it once.
+            generates it on first start, keeps it in the data directory, and prints it once. \
+            Model registration asks the hub at HF_ENDPOINT (default https://huggingface.co) with the \
+            token in HF_TOKEN, if any.
             """
     )
 
@@ -52,7 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                 offlineAfter: .milliseconds(Int(heartbeatInterval * 3000)),
                 queueDepth: queueDepth,
                 queueTimeout: .milliseconds(Int(queueTimeout * 1000))
-            )
+            ),
+            hub: HubSettings.fromEnvironment(environment)
         )
         let database = try RouterDatabase.open(in: configuration.dataDirectory)
         let (app, generated) = try await buildApplication(configuration, database: database, logger: logger)

@@ -17,6 +17,7 @@ import Shared
 /// through.
 struct InferenceController<Context: RequestContext> {
     let registry: NodeRegistry
+    let registrations: RegisteredModels
     let forwarder: UpstreamForwarder
     let nodeToken: String
     let bodyLimit: Int
@@ -33,7 +34,10 @@ struct InferenceController<Context: RequestContext> {
         let model = inference.fields.model
         do {
             return try await route(inference, context: context, arrived: arrived)
-        } catch let error as OpenAIError {
+        } catch var error as OpenAIError {
+            if ["model_not_found", "no_capable_nodes"].contains(error.body.code) {
+                error = await registrations.explain(error, model: model, nodeNames: await registry.nodeNames())
+            }
             metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived)
             throw error
         }

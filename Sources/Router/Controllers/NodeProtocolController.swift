@@ -7,6 +7,7 @@ import Shared
 /// `POST /v0/nodes/{id}/heartbeat`, both authenticated with the node token.
 struct NodeProtocolController<Context: RequestContext> {
     let registry: NodeRegistry
+    let registrations: RegisteredModels
     let fetcher: ModelListFetcher
     let heartbeatInterval: Duration
 
@@ -38,20 +39,23 @@ struct NodeProtocolController<Context: RequestContext> {
         return NodeRegistrationReply(nodeID: id, models: models, heartbeatIntervalSeconds: heartbeatInterval.seconds)
     }
 
-    @Sendable func heartbeat(_ request: Request, context: Context) async throws -> HTTPResponse.Status {
+    /// Records the heartbeat and the node's download reports; answers with the version of the
+    /// registered-model list so the agent knows when to sync.
+    @Sendable func heartbeat(_ request: Request, context: Context) async throws -> NodeHeartbeatReply {
         let nodeID = try context.parameters.require("id")
         let beat = try await request.decode(as: NodeHeartbeat.self, context: context)
         switch await registry.heartbeat(nodeID: nodeID, beat) {
         case .unknownNode:
             throw OpenAIError(status: .notFound, message: "Unknown node; register again.", type: "invalid_request_error", code: "unknown_node")
         case .current:
-            return .ok
+            break
         case .refreshModels(let url):
             let models = try await fetcher.fetch(from: url, logger: context.logger)
             await registry.updateModels(nodeID: nodeID, models: models)
             context.logger.info("node models refreshed", metadata: ["node.id": "\(nodeID)", "models": "\(models.count)"])
-            return .ok
         }
+        await registrations.record(nodeID: nodeID, beat.downloads ?? [])
+        return NodeHeartbeatReply(registrationsVersion: await registrations.list.version)
     }
 }
 

@@ -51,6 +51,12 @@ enum RouterDatabase {
                 table.column("revoked_at", .datetime)
             }
         }
+        migrator.registerMigration("v4-registered-models") { db in
+            try db.create(table: "registered_model") { table in
+                table.primaryKey("id", .text)
+                table.column("document", .jsonText).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -16,3 +16,17 @@ extension HTTPClient.Configuration {
         return configuration
     }
 }
+
+extension HTTPClient.Configuration {
+    /// The client configuration for the model hub: redirects followed (file downloads go to a
+    /// CDN; `Authorization` is dropped when a redirect leaves the hub's origin), generous
+    /// timeouts for slow links, and transparent decompression off so byte counts stay exact.
+    public static var switchyardHub: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 10, allowCycles: false),
+            timeout: .init(connect: .seconds(10), read: .seconds(60))
+        )
+        configuration.decompression = .disabled
+        return configuration
+    }
+}

@@ -6,17 +6,21 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
     public var inFlight: Int
     /// A hash of the agent's `/v1/models`; a change makes the router pull the list again.
     public var modelsVersion: String
+    /// Where each registered model stands on this node (absent from agents that sync none).
+    public var downloads: [DownloadReport]?
 
     /// Creates a heartbeat.
-    public init(instanceID: String, inFlight: Int, modelsVersion: String) {
+    public init(instanceID: String, inFlight: Int, modelsVersion: String, downloads: [DownloadReport]? = nil) {
         self.instanceID = instanceID
         self.inFlight = inFlight
         self.modelsVersion = modelsVersion
+        self.downloads = downloads
     }
 
     enum CodingKeys: String, CodingKey {
         case instanceID = "instance_id"
         case inFlight = "in_flight"
         case modelsVersion = "models_version"
+        case downloads
     }
 }

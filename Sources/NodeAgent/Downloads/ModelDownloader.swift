@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import Shared
+
+/// Keeps the models directory in step with the router's registered models: downloads those this
+/// node can run (a few at a time), reports where each stands, and deletes the copies it
+/// downloaded once their registration is gone. Files it did not download are never touched.
+///
+/// Downloads are staged under `.switchyard-downloads/` (hidden, so the catalogue never sees a
+/// half-written model) and moved into place in one rename once every file is verified. A
+/// restarted agent resumes the staged files where they stopped.
+actor ModelDownloader {
+    let root: URL
+    let maxConcurrent: Int
+    let fetcher: FileFetcher
+    let state: AgentState
+    let logger: Logger
+    private var registered: [String: RegisteredModel] = [:]
+    private var reports: [String: DownloadReport] = [:]
+    private var jobs: [String: (token: UUID, task: Task<Void, Never>)] = [:]
+    private var waiting: [String] = []
+    /// Models whose download cannot succeed at this commit (checksum mismatch, refused).
+    private var permanentFailures: [String: String] = [:]
+    private var speed: [String: (at: ContinuousClock.Instant, bytes: Int64, rate: Double)] = [:]
+    /// The version of the registered-model list last applied.
+    private(set) var syncedVersion: String?
+
+    static let stagingName = ".switchyard-downloads"
+    static let markerName = ".switchyard-registration.json"
+
+    init(root: URL, maxConcurrent: Int, fetcher: FileFetcher, state: AgentState, logger: Logger) {
+        self.root = root
+        self.maxConcurrent = max(1, maxConcurrent)
+        self.fetcher = fetcher
+        self.state = state
+        self.logger = logger
+    }
+
+    /// Where each registered model stands here, for the heartbeat.
+    var currentReports: [DownloadReport] {
+        reports.values.sorted { $0.model < $1.model }
+    }
+
+    /// Applies the router's list: removes what is no longer registered, then starts, keeps or
+    /// reports on every registered model.
+    func sync(_ list: RegisteredModelList) async {
+        registered = Dictionary(list.models.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        for (id, job) in jobs where registered[id] == nil {
+            job.task.cancel()
+            jobs[id] = nil
+        }
+        waiting.removeAll { registered[$0] == nil }
+        reports = reports.filter { registered[$0.key] != nil }
+        permanentFailures = permanentFailures.filter { registered[$0.key]?.commit == $0.value }
+        var removed = false
+        for (id, commit) in installedModels() where registered[id]?.commit != commit {
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(id))
+            logger.info("registered model removed", metadata: ["model": "\(id)"])
+            removed = true
+        }
+        let keep = Set(registered.keys.map(Self.stagingName(for:)))
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: stagingRoot.path)) ?? [] where !keep.contains(entry) {
+            try? FileManager.default.removeItem(at: stagingRoot.appendingPathComponent(entry))
+        }
+        if removed { await state.rescan() }
+        for model in list.models { await consider(model) }
+        syncedVersion = list.version
+        startWaiting()
+    }
+
+    /// Decides what to do about one registered model.
+    private func consider(_ model: RegisteredModel) async {
+        let id = model.id
+        guard jobs[id] == nil, !waiting.contains(id), permanentFailures[id] != model.commit else { return }
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path) {
+            let verdict = await state.verdict(of: id)
+            reports[id] =
+                verdict?.isExecutable == true
+                ? DownloadReport(model: id, state: .ready, bytesDone: model.sizeBytes, bytesTotal: model.sizeBytes)
+                : DownloadReport(
+                    model: id,
+                    state: .notRunnable,
+                    bytesTotal: model.sizeBytes,
+                    reason: verdict?.reason ?? "a directory with this ID holds no model"
+                )
+            return
+        }
+        if let reason = await unrunnableReason(model) {
+            reports[id] = DownloadReport(model: id, state: .notRunnable, bytesTotal: model.sizeBytes, reason: reason)
+            return
+        }
+        reports[id] = DownloadReport(model: id, state: .queued, bytesDone: stagedBytes(of: model), bytesTotal: model.sizeBytes)
+        waiting.append(id)
+    }
+
+    /// Why this node could not serve the model once downloaded (backend, engine, memory), or nil.
+    private func unrunnableReason(_ model: RegisteredModel) async -> String? {
+        guard let format = ModelFormat(rawValue: model.format) else { return "this agent does not know the format '\(model.format)'" }
+        let weights = model.files.filter { $0.path.hasSuffix(".gguf") || $0.path.hasSuffix(".safetensors") }.reduce(0) { $0 + $1.sizeBytes }
+        var candidate = LocalModel(id: model.id, format: format, file: root.appendingPathComponent(model.id), kind: .chat, sizeBytes: weights)
+        candidate.declaredBackends = model.backends.map { $0.compactMap(Backend.init(rawValue:)) }
+        candidate.declaredMemoryBytes = model.requiredMemoryBytes
+        return await state.verdict(forCandidate: candidate).reason
+    }
+
+    private func startWaiting() {
+        while jobs.count < maxConcurrent, !waiting.isEmpty {
+            let id = waiting.removeFirst()
+            let token = UUID()
+            jobs[id] = (token, Task { await self.download(id, token: token) })
+        }
+    }
+
+    /// Downloads every file of the model, retrying transient failures with backoff, then installs it.
+    private func download(_ id: String, token: UUID) async {
+        defer {
+            if jobs[id]?.token == token { jobs[id] = nil }
+            speed[id] = nil
+            startWaiting()
+        }
+        var attempt = 0
+        while !Task.isCancelled, let model = registered[id] {
+            do {
+                try await fetchAll(model)
+                try install(model)
+                reports[id] = DownloadReport(model: id, state: .ready, bytesDone: model.sizeBytes, bytesTotal: model.sizeBytes)
+                logger.info("registered model downloaded", metadata: ["model": "\(id)", "bytes": "\(model.sizeBytes)"])
+                await state.rescan()
+                return
+            } catch DownloadFailure.permanent(let reason) {
+                permanentFailures[id] = model.commit
+                fail(model, reason: reason)
+                return
+            } catch {
+                guard !Task.isCancelled else { return }
+                attempt += 1
+                let delay = min(300, 1 << min(attempt, 9))
+                fail(model, reason: "\(error); retrying in \(delay) s")
+                try? await Task.sleep(for: .seconds(delay))
+            }
+        }
+    }
+
+    private func fetchAll(_ model: RegisteredModel) async throws {
+        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model.id))
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        var done: Int64 = 0
+        for file in model.files {
+            let base = done
+            try await fetcher.fetch(file, to: staging.appendingPathComponent(file.path)) { bytes in
+                await self.progress(model.id, bytes: base + bytes, total: model.sizeBytes)
+            }
+            done += file.sizeBytes
+            progress(model.id, bytes: done, total: model.sizeBytes)
+        }
+    }
+
+    private func fail(_ model: RegisteredModel, reason: String) {
+        reports[model.id] = DownloadReport(
+            model: model.id,
+            state: .failed,
+            bytesDone: stagedBytes(of: model),
+            bytesTotal: model.sizeBytes,
+            reason: reason
+        )
+        logger.warning("registered model download failed", metadata: ["model": "\(model.id)", "reason": "\(reason)"])
+    }
+
+    /// Records progress; the speed is smoothed over half-second samples.
+    private func progress(_ id: String, bytes: Int64, total: Int64) {
+        guard jobs[id] != nil else { return }
+        let now = ContinuousClock.now
+        var sample = speed[id] ?? (now, bytes, 0)
+        let elapsed = now - sample.at
+        if elapsed >= .milliseconds(500) {
+            let instant = Double(bytes - sample.bytes) / (Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+            sample = (now, bytes, sample.rate == 0 ? instant : 0.7 * sample.rate + 0.3 * instant)
+        }
+        speed[id] = sample
+        reports[id] = DownloadReport(
+            model: id,
+            state: .downloading,
+            bytesDone: bytes,
+            bytesTotal: total,
+            bytesPerSecond: sample.rate > 0 ? Int64(sample.rate) : nil
+        )
+    }
+}

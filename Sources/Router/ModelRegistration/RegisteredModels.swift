@@ -1,0 +1,78 @@
+import HTTPTypes
+import Logging
+import Shared
+
+/// The registered Hugging Face models (persisted), and what each agent last reported about
+/// them (in memory: agents report again at every heartbeat).
+actor RegisteredModels {
+    private var models: [String: RegisteredModel] = [:]
+    private var reports: [String: (at: ContinuousClock.Instant, byModel: [String: DownloadReport])] = [:]
+    /// Every registration with its version, as agents fetch it.
+    private(set) var list = RegisteredModelList(models: [])
+    private let store: RegisteredModelStore?
+    /// Reports older than this come from nodes that went quiet and no longer count.
+    private let staleAfter: Duration
+
+    /// Loads the persisted registrations.
+    init(store: RegisteredModelStore?, staleAfter: Duration = .seconds(10)) throws {
+        self.store = store
+        self.staleAfter = staleAfter
+        for model in try store?.all() ?? [] { models[model.id] = model }
+        list = RegisteredModelList(models: Array(models.values))
+    }
+
+    /// Every registration, sorted by ID.
+    var all: [RegisteredModel] { list.models }
+
+    /// The registration with this ID.
+    func model(_ id: String) -> RegisteredModel? { models[id] }
+
+    /// Adds a registration.
+    /// - Throws: ``OpenAIError`` 409 when the ID is taken; 500 when it cannot be stored.
+    func add(_ model: RegisteredModel) throws(OpenAIError) {
+        guard models[model.id] == nil else { throw OpenAIError.alreadyRegistered(model.id) }
+        do {
+            try store?.insert(model)
+        } catch {
+            throw OpenAIError(status: .internalServerError, message: "The registration could not be stored.", type: "server_error")
+        }
+        models[model.id] = model
+        list = RegisteredModelList(models: Array(models.values))
+    }
+
+    /// Removes a registration; agents delete their downloaded copies at their next sync.
+    /// - Throws: ``OpenAIError`` 404 when nothing is registered under the ID.
+    func remove(_ id: String) throws(OpenAIError) {
+        guard models.removeValue(forKey: id) != nil else { throw OpenAIError.notRegistered(id) }
+        try? store?.delete(id: id)
+        list = RegisteredModelList(models: Array(models.values))
+    }
+
+    /// Keeps what a node said in its heartbeat.
+    func record(nodeID: String, _ nodeReports: [DownloadReport]) {
+        reports[nodeID] = (.now, Dictionary(nodeReports.map { ($0.model, $0) }, uniquingKeysWith: { $1 }))
+    }
+
+    /// The node's recent reports by model (empty when it has not reported lately).
+    func reports(of nodeID: String) -> [String: DownloadReport] {
+        guard let entry = reports[nodeID], ContinuousClock.now - entry.at < staleAfter else { return [:] }
+        return entry.byModel
+    }
+
+    /// Turns "not found" and "no capable node" into what is true for a registered model:
+    /// 503 `model_downloading` with the progress while a node downloads it, else 503
+    /// `no_capable_nodes`. Other errors pass unchanged.
+    func explain(_ error: OpenAIError, model: String, nodeNames: [String: String]) -> OpenAIError {
+        guard ["model_not_found", "no_capable_nodes"].contains(error.body.code), models[model] != nil else { return error }
+        let pending = reports.keys.sorted().compactMap { node in
+            reports(of: node)[model].flatMap { [.downloading, .queued].contains($0.state) ? (node, $0) : nil }
+        }
+        guard let (node, report) = pending.max(by: { $0.1.percent < $1.1.percent }) else {
+            return OpenAIError.noCapableNodes(model)
+        }
+        var progress = report.state == .queued ? "queued" : "\(Int(report.percent))%"
+        progress += " on \(nodeNames[node] ?? node)"
+        if let left = report.secondsLeft { progress += ", about \(left) s left" }
+        return OpenAIError.modelDownloading(model, progress: progress, retryAfter: min(30, max(1, report.secondsLeft ?? 5)))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Shared
+
+/// What `POST /v0/models/register` names: a repository, and optionally a revision and a file,
+/// given as `org/name` or as a hub URL (`https://huggingface.co/org/name`, `…/tree/REV`,
+/// `…/blob/REV/FILE`, `…/resolve/REV/FILE`).
+struct RepoReference: Sendable, Equatable {
+    var repo: String
+    var revision: String?
+    var file: String?
+
+    /// Parses `text`; an explicit `revision` or `file` wins over one found in a URL.
+    /// - Throws: ``OpenAIError`` 400 for anything that is not a repository reference.
+    init(_ text: String, revision: String? = nil, file: String? = nil) throws(OpenAIError) {
+        var path = text.trimmingCharacters(in: .whitespaces)
+        if path.contains("://") {
+            guard let url = URLComponents(string: path), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw Self.invalid(text)
+            }
+            path = url.percentEncodedPath
+        }
+        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map { String($0).removingPercentEncoding ?? String($0) }
+        if parts.first == "models" { parts.removeFirst() }  // hub URLs also take /models/org/name
+        var urlRevision: String?
+        var urlFile: String?
+        if let marker = parts.firstIndex(where: { ["tree", "blob", "resolve", "raw"].contains($0) }), marker <= 2, marker + 1 < parts.count {
+            urlRevision = parts[marker + 1]
+            let rest = parts[(marker + 2)...]
+            if parts[marker] != "tree", !rest.isEmpty { urlFile = rest.joined(separator: "/") }
+            parts = Array(parts[..<marker])
+        }
+        guard (1...2).contains(parts.count), parts.allSatisfy(Self.isValidSegment) else { throw Self.invalid(text) }
+        self.repo = parts.joined(separator: "/")
+        self.revision = Self.nonEmpty(revision) ?? urlRevision
+        self.file = Self.nonEmpty(file) ?? urlFile
+        if let file = self.file, file.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            throw OpenAIError.invalidRequest("'file' must be a path inside the repository.", param: "file")
+        }
+    }
+
+    /// Hub names: letters, digits, `-`, `_`, `.`; not starting or ending with `-` or `.`; at most 96 characters.
+    private static func isValidSegment(_ segment: String) -> Bool {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
+        return (1...96).contains(segment.count)
+            && segment.unicodeScalars.allSatisfy { $0.isASCII && allowed.contains($0) }
+            && !segment.hasPrefix("-") && !segment.hasPrefix(".") && !segment.hasSuffix(".") && !segment.contains("..")
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    private static func invalid(_ text: String) -> OpenAIError {
+        OpenAIError.invalidRequest(
+            "'repo' must be a Hugging Face repository ID like 'org/name' or a hub URL; '\(text.prefix(200))' is neither.",
+            param: "repo"
+        )
+    }
+}
