@@ -20,7 +20,15 @@ import Testing
         let secrets = RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: [])
         let configuration = RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         let registry = try NodeRegistry(settings: RegistrySettings())
-        let router = buildRouter(configuration, secrets: secrets, registry: registry, keys: keys, client: .shared)
+        let router = buildRouter(
+            configuration,
+            secrets: secrets,
+            registry: registry,
+            registrations: try RegisteredModels(store: nil),
+            keys: keys,
+            client: .shared,
+            hub: HubClient(client: .shared, settings: HubSettings())
+        )
         try await Application(router: router).test(.router) { client in
             let admin: HTTPFields = [.authorization: "Bearer admin"]
             let created = try await client.execute(uri: "/v0/keys", method: .post, headers: admin, body: ByteBuffer(string: #"{"name":"ci"}"#))

@@ -20,8 +20,10 @@ import Testing
             configuration,
             secrets: secrets,
             registry: registry,
+            registrations: try RegisteredModels(store: nil),
             keys: try APIKeyStore(database: RouterDatabase.inMemory()),
-            client: HTTPClient.shared
+            client: HTTPClient.shared,
+            hub: HubClient(client: HTTPClient.shared, settings: HubSettings())
         )
         try await Application(router: router).test(.router) { client in
             try await test(client, registry)

@@ -16,6 +16,8 @@ final class Fleet: @unchecked Sendable {
     private(set) var routerURL = ""
     private(set) var agents: [ManagedProcess] = []
     private var processes: [ManagedProcess] = []
+    /// Extra environment for the router (e.g. `HF_ENDPOINT`), kept across restarts.
+    var routerEnvironment: [String: String] = [:]
 
     init(environment: TestEnvironment) throws {
         self.environment = environment
@@ -31,7 +33,8 @@ final class Fleet: @unchecked Sendable {
             arguments: [
                 "serve", "--port", String(port), "--data-dir", directory.appendingPathComponent("router").path,
                 "--heartbeat-interval", "0.5",
-            ] + extraArguments
+            ] + extraArguments,
+            environment: routerEnvironment
         )
         router = process
         routerURL = "http://127.0.0.1:\(try await process.listeningPort())"
@@ -68,12 +71,12 @@ final class Fleet: @unchecked Sendable {
         return process
     }
 
-    private func launch(name: String, binary: String, arguments: [String]) throws -> ManagedProcess {
+    private func launch(name: String, binary: String, arguments: [String], environment extra: [String: String] = [:]) throws -> ManagedProcess {
         let process = try ManagedProcess(
             name: name,
             executable: environment.binDirectory.appendingPathComponent(binary),
             arguments: arguments,
-            environment: ["SWITCHYARD_ADMIN_KEY": adminKey, "SWITCHYARD_NODE_TOKEN": nodeToken],
+            environment: ["SWITCHYARD_ADMIN_KEY": adminKey, "SWITCHYARD_NODE_TOKEN": nodeToken].merging(extra) { $1 },
             logDirectory: directory
         )
         processes.append(process)
@@ -169,8 +172,14 @@ final class Fleet: @unchecked Sendable {
 
 /// Runs `body` with a started router and one agent (unless `agents` says otherwise); stops all
 /// processes afterwards, and prints every log when `body` throws.
-func withFleet<T>(agents: Int = 1, routerArguments: [String] = [], _ body: (Fleet) async throws -> T) async throws -> T {
+func withFleet<T>(
+    agents: Int = 1,
+    routerArguments: [String] = [],
+    routerEnvironment: [String: String] = [:],
+    _ body: (Fleet) async throws -> T
+) async throws -> T {
     let fleet = try Fleet(environment: try TestEnvironment.load())
+    fleet.routerEnvironment = routerEnvironment
     do {
         try await fleet.startRouter(extraArguments: routerArguments)
         for index in 0..<agents { try await fleet.startAgent(name: "agent-\(index + 1)") }
