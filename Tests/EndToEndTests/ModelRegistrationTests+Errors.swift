@@ -26,8 +26,9 @@ extension ModelRegistrationTests {
             #expect(try await fleet.call(.POST, "/v0/models/register", json: #"{"repo": "a/b"}"#, key: "wrong").status == 401)
             #expect(try await fleet.call(.DELETE, "/v0/models/local-test/unknown").status == 404)
 
-            hub.stop()
-            try await Task.sleep(for: .milliseconds(200))
+            // A hub nobody answers at (port 1 refuses connections).
+            fleet.routerEnvironment["HF_ENDPOINT"] = "http://127.0.0.1:1"
+            try await fleet.restartRouter()
             #expect(try await code(#"{"repo": "local-test/other"}"#) == (502, "hub_unavailable"))
             let body = try await fleet.call(.POST, "/v0/models/register", json: #"{"repo": "local-test/other"}"#).body
             #expect(!body.contains("127.0.0.1"), "no internal address in the error: \(body)")

@@ -13,6 +13,9 @@ extension HTTPClient.Configuration {
             connectionPool: .init(idleTimeout: .seconds(3), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         )
         configuration.decompression = .disabled
+        // A refused connection fails the request at once (the router tries the next node)
+        // instead of being retried with backoff until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
 }
@@ -20,13 +23,15 @@ extension HTTPClient.Configuration {
 extension HTTPClient.Configuration {
     /// The client configuration for the model hub: redirects followed (file downloads go to a
     /// CDN; `Authorization` is dropped when a redirect leaves the hub's origin), generous
-    /// timeouts for slow links, and transparent decompression off so byte counts stay exact.
+    /// timeouts for slow links, transparent decompression off so byte counts stay exact, and an
+    /// unreachable hub reported at once rather than after the connect timeout.
     public static var switchyardHub: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
             timeout: .init(connect: .seconds(10), read: .seconds(60))
         )
         configuration.decompression = .disabled
+        configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
 }
