@@ -107,6 +107,39 @@ struct RoutingTests {
         }
     }
 
+    @Test func aClientLeavingWhileQueuedGivesUpItsPlace() async throws {
+        try await withFleet(agents: 0) { fleet in
+            let agent = try await fleet.startAgent(name: "single", extraArguments: ["--slots", "1"])
+            let holding = Task {
+                let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: true))
+                for try await _ in response.body {}
+            }
+            try await fleet.eventually("the engine is generating") {
+                guard let port = EngineProcesses.port(of: agent) else { return false }
+                return try await Self.processing(enginePort: port) == 1
+            }
+            let port = try #require(EngineProcesses.port(of: agent))
+            let queued = Task { try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000)) }
+            try await fleet.eventually("the second request waits in the queue") { try await Self.queueDepth(fleet) == 1 }
+            queued.cancel()
+            try await fleet.eventually("the queue is empty again", timeout: .seconds(5)) { try await Self.queueDepth(fleet) == 0 }
+            holding.cancel()
+            try await fleet.eventually("the engine stops generating", timeout: .seconds(5)) { try await Self.processing(enginePort: port) == 0 }
+            // Had the departed request kept its place, it would now be sent to the free engine.
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.processing(enginePort: port) == 0, "the engine received the request of a client that had left")
+            let (_, metrics) = try await fleet.call(.GET, "/metrics")
+            #expect(metrics.contains("status=\"499\""), "the departure is counted")
+        }
+    }
+
+    /// `switchyard_queue_depth` for the chat model (refreshed by the router's maintenance loop).
+    static func queueDepth(_ fleet: Fleet) async throws -> Double {
+        let (_, metrics) = try await fleet.call(.GET, "/metrics")
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("switchyard_queue_depth") && $0.contains(TestEnvironment.chatModel) }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
     @Test func responsesCarryTheRouterTimeAndMetricsCountThem() async throws {
         try await withFleet { fleet in
             let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4))

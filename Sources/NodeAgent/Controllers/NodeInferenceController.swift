@@ -24,27 +24,41 @@ struct NodeInferenceController<Context: RequestContext> {
             throw OpenAIError.modelNotFound(fields.model)
         }
         try Self.check(model, accepts: route)
+        // A streaming client that leaves while the engine loads or prefills cancels the request.
+        let watch = ClientDisconnectWatch(request: request)
+        if fields.stream { watch.start() }
         let engineURL: String
         do {
-            engineURL = try await engines.checkout(model)
+            engineURL = try await watch.cancellingOnClose { try await self.engines.checkout(model) }
+        } catch is CancellationError {
+            await watch.finish()
+            throw CancellationError()
         } catch {
+            await watch.finish()
             context.logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
             throw OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5)
         }
         await state.begin()
         let upstream: HTTPClientResponse
         do {
-            upstream = try await forwarder.send(
-                to: engineURL + route.path,
-                body: body,
-                headers: HopByHopHeaders.forwardable(request.headers),
-                bearer: nil,
-                timeout: responseTimeout,
-                logger: context.logger
-            )
+            upstream = try await watch.cancellingOnClose {
+                try await forwarder.send(
+                    to: engineURL + route.path,
+                    body: body,
+                    headers: HopByHopHeaders.forwardable(request.headers),
+                    bearer: nil,
+                    timeout: responseTimeout,
+                    logger: context.logger
+                )
+            }
         } catch {
+            await watch.finish()
             await state.end()
             await engines.checkin(model.id)
+            if error is CancellationError {
+                context.logger.info("client left before the engine answered", metadata: ["model": "\(model.id)"])
+                throw error
+            }
             context.logger.error(
                 "engine request failed",
                 metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"]
@@ -54,7 +68,7 @@ struct NodeInferenceController<Context: RequestContext> {
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
-        return forwarder.relay(upstream, to: request, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _ in
+        return forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _ in
             Task {
                 await state.end()
                 await engines.checkin(model.id)

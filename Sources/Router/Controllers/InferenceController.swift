@@ -32,18 +32,37 @@ struct InferenceController<Context: RequestContext> {
     @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
         let arrived = ContinuousClock.now
         let model = inference.fields.model
+        // Streams are watched from the start, other requests once they have to queue: a client
+        // that leaves gives up its place in the queue and cancels the node's request.
+        let watch = ClientDisconnectWatch(request: inference.request)
         do {
-            return try await route(inference, context: context, arrived: arrived)
+            guard inference.fields.stream else { return try await route(inference, watch: watch, context: context, arrived: arrived) }
+            watch.start()
+            return try await watch.cancellingOnClose { try await route(inference, watch: watch, context: context, arrived: arrived) }
+        } catch is CancellationError {
+            await watch.finish()
+            metrics.requestFinished(model: model, node: nil, status: 499, duration: .now - arrived)
+            context.logger.info("client left before the answer started", metadata: ["model": "\(model)"])
+            throw CancellationError()
         } catch var error as OpenAIError {
+            await watch.finish()
             if ["model_not_found", "no_capable_nodes"].contains(error.body.code) {
                 error = await registrations.explain(error, model: model, nodeNames: await registry.nodeNames())
             }
             metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived)
             throw error
+        } catch {
+            await watch.finish()
+            throw error
         }
     }
 
-    private func route(_ inference: InferenceRequest, context: Context, arrived: ContinuousClock.Instant) async throws -> Response {
+    private func route(
+        _ inference: InferenceRequest,
+        watch: ClientDisconnectWatch,
+        context: Context,
+        arrived: ContinuousClock.Instant
+    ) async throws -> Response {
         let (request, model) = (inference.request, inference.fields.model)
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
         var logger = context.logger
@@ -58,7 +77,7 @@ struct InferenceController<Context: RequestContext> {
             let lease: NodeLease
             let queued = ContinuousClock.now
             do {
-                lease = try await registry.lease(model: model, excluding: tried)
+                lease = try await registry.lease(model: model, excluding: tried, watch: watch)
             } catch let error as OpenAIError where !tried.isEmpty && error.status != .tooManyRequests {
                 break  // every candidate failed already: report the upstream failure
             }
@@ -69,17 +88,22 @@ struct InferenceController<Context: RequestContext> {
             let sent = ContinuousClock.now
             let upstream: HTTPClientResponse
             do {
-                upstream = try await forwarder.send(
-                    to: lease.url + inference.route.path,
-                    body: inference.body,
-                    headers: headers,
-                    bearer: nodeToken,
-                    timeout: firstByteTimeout,
-                    logger: logger
-                )
+                let send = {
+                    try await forwarder.send(
+                        to: lease.url + inference.route.path,
+                        body: inference.body,
+                        headers: headers,
+                        bearer: nodeToken,
+                        timeout: firstByteTimeout,
+                        logger: logger
+                    )
+                }
+                // A non-streaming request that queued is watched from then on (streams already are).
+                upstream = try await watch.isWatching && !inference.fields.stream ? watch.cancellingOnClose(send) : send()
             } catch {
                 waiting += .now - sent
                 await registry.release(lease)
+                if watch.isClosed || Task.isCancelled { throw CancellationError() }  // the client left: not the node's fault
                 await exclude(lease, model: model, reason: "no answer before the first byte: \(UpstreamErrorSummary.describe(error))")
                 continue
             }
@@ -100,7 +124,7 @@ struct InferenceController<Context: RequestContext> {
             extra[.requestID] = requestID
             extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
             let (registry, metrics) = (self.registry, self.metrics)
-            return forwarder.relay(upstream, to: request, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome in
+            return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome in
                 metrics.requestFinished(model: model, node: lease.nodeID, status: Int(status), duration: .now - arrived)
                 Task {
                     await registry.release(lease)

@@ -71,7 +71,8 @@ public struct UpstreamForwarder: Sendable {
     /// Builds the response that relays an upstream answer to the client.
     /// - Parameters:
     ///   - upstream: The upstream response.
-    ///   - request: The client's request (watched for disconnects while streaming).
+    ///   - watch: The client's disconnect watch; a stream always starts it, so a client that
+    ///     leaves cancels the upstream request. It is finished when relaying ends.
     ///   - stream: Whether the client asked for SSE.
     ///   - extraHeaders: Headers to add (request ID, timing).
     ///   - logger: The request's logger.
@@ -82,7 +83,7 @@ public struct UpstreamForwarder: Sendable {
     /// - Returns: A response whose body is copied from upstream as it arrives.
     public func relay(
         _ upstream: HTTPClientResponse,
-        to request: Request,
+        watch: ClientDisconnectWatch,
         stream: Bool,
         extraHeaders: HTTPFields = [:],
         logger: Logger,
@@ -91,7 +92,8 @@ public struct UpstreamForwarder: Sendable {
     ) -> Response {
         var headers = HopByHopHeaders.forwardable(upstream.headers)
         headers.append(contentsOf: extraHeaders)
-        if stream {
+        if stream { watch.start() }
+        if watch.isWatching {
             // Watching for the client leaving consumes the connection's inbound side, so the
             // server closes the connection after this response: say so, or a pooling client
             // (the router's, for one) would send its next request into a closing connection.
@@ -102,21 +104,18 @@ public struct UpstreamForwarder: Sendable {
         let body = ResponseBody { writer in
             let outcome: RelayOutcome
             do {
-                if stream {
-                    try await request.body.consumeWithCancellationOnInboundClose { _ in
-                        for try await chunk in upstreamBody {
-                            try await writer.write(chunk)
-                        }
+                if watch.isWatching {
+                    try await watch.cancellingOnClose {
+                        for try await chunk in upstreamBody { try await writer.write(chunk) }
                     }
                 } else {
-                    for try await chunk in upstreamBody {
-                        try await writer.write(chunk)
-                    }
+                    for try await chunk in upstreamBody { try await writer.write(chunk) }
                 }
                 outcome = .completed
             } catch is CancellationError {
                 outcome = .clientDisconnected
             } catch {
+                await watch.finish()
                 logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
                 onFinish(.upstreamFailed)
                 guard stream, failure == .errorEvent else { throw error }
@@ -125,6 +124,7 @@ public struct UpstreamForwarder: Sendable {
                 try await writer.finish(nil)
                 return
             }
+            await watch.finish()
             onFinish(outcome)
             try await writer.finish(nil)
         }
