@@ -19,3 +19,10 @@ export SWITCHYARD_BIN_DIR="$(swift build --show-bin-path)"
 
 log "running the tests"
 swift test --skip-build --no-parallel "$@"
+
+# The soak (issue 6): bounded mixed load with a node killed and restarted; fails on any request
+# lost or process left behind. Skipped when the tests were filtered (arguments given).
+if [ "$#" -eq 0 ]; then
+  log "soak: 90 s of mixed load through the router, one agent killed and restarted"
+  "$SWITCHYARD_PYTHON" scripts/bench/soak.py "$SWITCHYARD_BIN_DIR" "$SWITCHYARD_MODELS_DIR" "$LLAMA_SERVER" 90 4
+fi
