@@ -15,15 +15,16 @@ command -v swift >/dev/null 2>&1 || die "no Swift toolchain on PATH: install Swi
 
 packages=(build-essential cmake ninja-build unzip curl python3 libsqlite3-dev libcurl4-openssl-dev libvulkan-dev ocl-icd-opencl-dev)
 if $for_tests; then
-    # Debian's software Vulkan (lavapipe) and OpenCL (PoCL) devices, for the detection tests.
-    packages+=(libvulkan1 mesa-vulkan-drivers ocl-icd-libopencl1 pocl-opencl-icd)
+    # Debian's software Vulkan (lavapipe) and OpenCL (PoCL) devices, for the detection tests;
+    # headless Chromium and its WebDriver, for the dashboard's browser test.
+    packages+=(libvulkan1 mesa-vulkan-drivers ocl-icd-libopencl1 pocl-opencl-icd chromium chromium-driver)
 fi
 ensure_apt_packages "${packages[@]}"
 python3 -m venv --help >/dev/null 2>&1 || ensure_apt_packages python3-venv python3-pip
 
 if $for_tests; then
-    # The official OpenAI Python SDK, for the client-conformance tests.
-    ensure_venv openai==3.54.0 >/dev/null
+    # The official OpenAI Python SDK (client-conformance tests) and Selenium (dashboard test).
+    ensure_venv openai==3.54.0 selenium==4.52.0 >/dev/null
 fi
 llama_server="$(bash "$here/engine/build-llama-server.sh")"
 models_dir="$(bash "$here/models/fetch-models.sh")"

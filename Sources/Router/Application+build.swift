@@ -40,7 +40,13 @@ func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
         services: [
             HTTPClientService(client: client), HTTPClientService(client: hubClient),
-            RouterMaintenanceService(keys: keys, registry: registry, metrics: metrics, logger: logger),
+            RouterMaintenanceService(
+                keys: keys,
+                registry: registry,
+                metrics: metrics,
+                requestLog: RequestLogStore(database: database),
+                logger: logger
+            ),
         ],
         logger: logger
     )

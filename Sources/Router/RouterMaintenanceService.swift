@@ -2,19 +2,35 @@ import Logging
 import ServiceLifecycle
 
 /// The router's background upkeep: reloads API keys (so keys created or revoked with the CLI
-/// take effect within seconds) and refreshes the fleet gauges.
+/// take effect within seconds), refreshes the fleet gauges, and writes the request log.
 struct RouterMaintenanceService: Service {
     let keys: APIKeyStore
     let registry: NodeRegistry
     let metrics: RouterMetrics
+    /// Where finished requests are written (nil: not kept).
+    let requestLog: RequestLogStore?
     var interval: Duration = .seconds(2)
     let logger: Logger
+
+    /// Writes the finished requests to the request log, and prunes it now and then.
+    private func writeRequestLog() {
+        guard let requestLog else { return }
+        do {
+            try requestLog.append(metrics.traffic.drainPending())
+            if Int.random(in: 0..<30) == 0 { try requestLog.prune() }
+        } catch {
+            logger.error("cannot write the request log", metadata: ["error": "\(error)"])
+        }
+    }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                metrics.fleet(nodes: await registry.snapshot(), queueDepths: await registry.queueDepths())
+                let queueDepths = await registry.queueDepths()
+                metrics.fleet(nodes: await registry.snapshot(), queueDepths: queueDepths)
+                metrics.traffic.sampleQueues(queueDepths)
+                writeRequestLog()
                 do {
                     try await keys.reload()
                 } catch {

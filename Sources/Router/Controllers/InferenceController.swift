@@ -41,7 +41,7 @@ struct InferenceController<Context: RequestContext> {
             return try await watch.cancellingOnClose { try await route(inference, watch: watch, context: context, arrived: arrived) }
         } catch is CancellationError {
             await watch.finish()
-            metrics.requestFinished(model: model, node: nil, status: 499, duration: .now - arrived)
+            metrics.requestFinished(model: model, node: nil, status: 499, duration: .now - arrived, code: "client_closed_request")
             context.logger.info("client left before the answer started", metadata: ["model": "\(model)"])
             throw CancellationError()
         } catch var error as OpenAIError {
@@ -49,7 +49,7 @@ struct InferenceController<Context: RequestContext> {
             if ["model_not_found", "no_capable_nodes"].contains(error.body.code) {
                 error = await registrations.explain(error, model: model, nodeNames: await registry.nodeNames())
             }
-            metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived)
+            metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived, code: error.body.code)
             throw error
         } catch {
             await watch.finish()
@@ -119,13 +119,14 @@ struct InferenceController<Context: RequestContext> {
                 }
                 continue
             }
-            metrics.firstByte(model: model, after: .now - arrived)
+            let firstByte = ContinuousClock.now - arrived
+            metrics.firstByte(model: model, after: firstByte)
             var extra = HTTPFields()
             extra[.requestID] = requestID
             extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
             let (registry, metrics) = (self.registry, self.metrics)
             return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome in
-                metrics.requestFinished(model: model, node: lease.nodeID, status: Int(status), duration: .now - arrived)
+                metrics.requestFinished(model: model, node: lease.nodeID, status: Int(status), duration: .now - arrived, firstByte: firstByte)
                 Task {
                     await registry.release(lease)
                     if outcome == .upstreamFailed {

@@ -1,21 +1,35 @@
+import Foundation
 import Prometheus
 
 /// The router's Prometheus metrics, made on one registry that `GET /metrics` renders. No label
 /// carries a URL or secret: nodes are labelled by their ID.
 struct RouterMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
+    /// The dashboard's traffic view.
+    var traffic = TrafficLog()
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
         .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
     ]
 
-    /// A request finished (or failed) with `status`.
-    func requestFinished(model: String, node: String?, status: Int, duration: Duration) {
+    /// A request finished (or failed) with `status` (and an error `code`).
+    func requestFinished(model: String, node: String?, status: Int, duration: Duration, firstByte: Duration? = nil, code: String? = nil) {
         registry.makeCounter(name: "switchyard_requests_total", labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
             .increment()
         registry.makeDurationHistogram(name: "switchyard_request_duration_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
             .record(duration)
+        traffic.record(
+            RequestRecord(
+                at: Date().timeIntervalSince1970,
+                model: model,
+                nodeID: node,
+                status: status,
+                code: code,
+                latencyMs: duration.milliseconds,
+                firstByteMs: firstByte?.milliseconds
+            )
+        )
     }
 
     /// The node's response head arrived this long after the request reached the router.
@@ -51,5 +65,12 @@ struct RouterMetrics: Sendable {
         for (model, depth) in queueDepths {
             registry.makeGauge(name: "switchyard_queue_depth", labels: [("model", model)]).set(Double(depth))
         }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

@@ -57,6 +57,18 @@ enum RouterDatabase {
                 table.column("document", .jsonText).notNull()
             }
         }
+        migrator.registerMigration("v5-request-log") { db in
+            try db.create(table: "request_log") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull().indexed()
+                table.column("model", .text).notNull()
+                table.column("node_id", .text)
+                table.column("status", .integer).notNull()
+                table.column("code", .text)
+                table.column("latency_ms", .double).notNull()
+                table.column("ttfb_ms", .double)
+            }
+        }
         return migrator
     }
 }
