@@ -65,6 +65,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ] + nio,
             path: "Sources/Router",
+            resources: [.copy("Resources/Dashboard")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

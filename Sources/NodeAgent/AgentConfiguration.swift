@@ -40,7 +40,7 @@ struct AgentConfiguration: Sendable {
     /// The advertised URL once the server's real port is known.
     func advertisedURL(boundPort: Int) -> String {
         if let advertiseURL { return advertiseURL.hasSuffix("/") ? String(advertiseURL.dropLast()) : advertiseURL }
-        let reachableHost = ["0.0.0.0", "::", ""].contains(host) ? nodeName : host
+        let reachableHost = ["0.0.0.0", "::", ""].contains(host) ? ProcessInfo.processInfo.hostName : host
         return "http://\(reachableHost):\(boundPort)"
     }
 }

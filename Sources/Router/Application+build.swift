@@ -33,7 +33,8 @@ func buildApplication(
         keys: keys,
         metrics: metrics,
         client: client,
-        hub: HubClient(client: hubClient, settings: configuration.hub)
+        hub: HubClient(client: hubClient, settings: configuration.hub),
+        requestLog: RequestLogStore(database: database)
     )
     let app = Application(
         router: router,
@@ -63,12 +64,15 @@ func buildRouter(
     keys: APIKeyStore,
     metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
     client: HTTPClient,
-    hub: HubClient
+    hub: HubClient,
+    requestLog: RequestLogStore? = nil
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let adminKeyHash = secrets.adminKeyHash
-    let adminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { RouterSecrets.hash($0) == adminKeyHash }
+    let sessions = DashboardSessions()
+    let isAdminKey: @Sendable (String) async -> Bool = { RouterSecrets.hash($0) == adminKeyHash }
+    let adminAuth = AdminAuthMiddleware<SwitchyardRequestContext>(isAdminKey: isAdminKey, sessions: sessions)
     let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
     let nodeTokenHash = RouterSecrets.hash(secrets.nodeToken)
     let agentOrAdminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
@@ -106,12 +110,22 @@ func buildRouter(
         fetcher: ModelListFetcher(client: client, nodeToken: secrets.nodeToken, timeout: configuration.modelListTimeout),
         heartbeatInterval: configuration.heartbeatInterval
     ).addRoutes(to: router, protectedBy: nodeAuth)
-    AdminNodesController(registry: registry).addRoutes(to: router, protectedBy: adminAuth)
+    AdminNodesController(registry: registry, client: client, nodeToken: secrets.nodeToken).addRoutes(to: router, protectedBy: adminAuth)
     AdminKeysController(keys: keys).addRoutes(to: router, protectedBy: adminAuth)
     ModelRegistrationController(
         registrar: ModelRegistrar(hub: hub, registrations: registrations),
         registrations: registrations,
         registry: registry
     ).addRoutes(to: router, admin: adminAuth, agentOrAdmin: agentOrAdminAuth)
+    if let assets = try? DashboardAssets.load() {
+        DashboardController(
+            assets: assets,
+            sessions: sessions,
+            isAdminKey: isAdminKey,
+            snapshot: {
+                await DashboardSnapshot.gather(registry: registry, registrations: registrations, traffic: metrics.traffic, requestLog: requestLog)
+            }
+        ).addRoutes(to: router, admin: adminAuth)
+    }
     return router
 }

@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "URL under which the router reaches this agent (default: http://HOST:PORT).")
     var advertiseURL: String?
 
+    @Option(help: "The node's name in the router's admin API and dashboard (default: the host name).")
+    var name: String?
+
     @Option(help: "The models directory.", completion: .directory)
     var modelsDir: String
 
@@ -110,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             engines: EngineCatalog(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
-            nodeName: ProcessInfo.processInfo.hostName,
+            nodeName: name ?? ProcessInfo.processInfo.hostName,
             downloads: downloadSettings
         )
         let app = try await buildApplication(configuration, logger: logger)

@@ -28,7 +28,7 @@ struct DetectionReport: Codable, Sendable, Equatable {
     /// One line per device, for the registration sent to the router.
     var deviceSummary: [String] {
         guard !devices.isEmpty else { return ["CPU, \(cpuCores) cores, \(Self.gibibytes(memory.totalBytes)) RAM"] }
-        return devices.map { "\($0.name), \(Self.gibibytes($0.memoryTotalBytes))" }
+        return devices.map { "\($0.name), \(Self.gibibytes($0.memoryTotalBytes))\($0.isSoftware ? " (software)" : "")" }
     }
 
     /// The start-up log line.

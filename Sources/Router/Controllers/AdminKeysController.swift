@@ -41,7 +41,7 @@ struct AdminKeysController<Context: RequestContext> {
         var keys: [KeyView]
     }
 
-    func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
+    func addRoutes(to router: Router<Context>, protectedBy auth: some RouterMiddleware<Context>) {
         router.group("v0/keys").add(middleware: auth)
             .post(use: create)
             .get(use: list)

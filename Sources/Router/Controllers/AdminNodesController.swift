@@ -1,59 +1,50 @@
+import AsyncHTTPClient
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 import Shared
 
 /// The admin surface for nodes (admin key): `GET /v0/nodes`, `GET /v0/nodes/{id}`,
 /// `DELETE /v0/nodes/{id}`, `DELETE /v0/nodes/{id}/exclusions` (all) and
-/// `DELETE /v0/nodes/{id}/exclusions/{model}` (one model).
+/// `DELETE /v0/nodes/{id}/exclusions/{model}` (one model); and the node's own detection report
+/// and model verdicts, fetched from its agent: `GET /v0/nodes/{id}/system`,
+/// `GET /v0/nodes/{id}/models`.
 struct AdminNodesController<Context: RequestContext> {
     let registry: NodeRegistry
-
-    struct NodeView: ResponseEncodable, Sendable {
-        var id: String
-        var name: String
-        var url: String
-        var online: Bool
-        var backend: String
-        var devices: [String]
-        var capacity: Int
-        var inFlight: Int
-        var models: [String]
-        var executableModels: [String]
-        var excludedModels: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, url, online, backend, devices, capacity, models
-            case inFlight = "in_flight"
-            case executableModels = "executable_models"
-            case excludedModels = "excluded_models"
-        }
-
-        init(_ status: NodeStatus) {
-            let node = status.node
-            self.id = node.id
-            self.name = node.name
-            self.url = node.url
-            self.online = status.online
-            self.backend = node.backend
-            self.devices = node.devices
-            self.capacity = node.capacity
-            self.inFlight = status.inFlight
-            self.models = node.models.sorted()
-            self.executableModels = node.routableModels.sorted()
-            self.excludedModels = node.excluded.sorted()
-        }
-    }
+    let client: HTTPClient
+    let nodeToken: String
 
     struct NodeListView: ResponseEncodable, Sendable {
         var nodes: [NodeView]
     }
 
-    func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
+    func addRoutes(to router: Router<Context>, protectedBy auth: some RouterMiddleware<Context>) {
         router.group("v0/nodes").add(middleware: auth)
             .get(use: list)
             .get(":id", use: show)
             .delete(":id", use: remove)
             .delete(":id/exclusions", use: clearExclusions)
             .delete(":id/exclusions/**", use: clearExclusions)
+            .get(":id/system") { request, context in try await self.agentDocument("/v0/system", context: context) }
+            .get(":id/models") { request, context in try await self.agentDocument("/v0/models", context: context) }
+    }
+
+    /// A document from the node's agent, passed through (the agent's address stays internal).
+    func agentDocument(_ path: String, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let status = await registry.node(id) else { throw Self.unknownNode(id) }
+        var request = HTTPClientRequest(url: status.node.url + path)
+        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
+        do {
+            let response = try await client.execute(request, timeout: .seconds(5), logger: context.logger)
+            let body = try await response.body.collect(upTo: 8 << 20)
+            guard response.status == .ok else { throw OpenAIError.upstreamError("The node answered \(response.status.code).") }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        } catch let error as OpenAIError {
+            throw error
+        } catch {
+            throw OpenAIError.upstreamError("The node could not be reached: \(UpstreamErrorSummary.describe(error)).")
+        }
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> NodeListView {

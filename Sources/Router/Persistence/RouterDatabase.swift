@@ -69,6 +69,11 @@ enum RouterDatabase {
                 table.column("ttfb_ms", .double)
             }
         }
+        migrator.registerMigration("v6-exclusion-notes") { db in
+            try db.alter(table: "node") { table in
+                table.add(column: "exclusion_notes", .jsonText).notNull().defaults(to: "{}")
+            }
+        }
         return migrator
     }
 }

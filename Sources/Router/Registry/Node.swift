@@ -19,13 +19,23 @@ struct Node: Sendable, Equatable, Codable {
     /// Models excluded on this node after failures, until the node restarts or re-registers,
     /// or an admin clears them.
     var excluded: Set<String> = []
+    /// Why and when each excluded model was excluded.
+    var exclusionNotes: [String: ExclusionNote] = [:]
     /// The models requests may be sent here for.
     var routableModels: Set<String> { models.subtracting(excluded) }
 
     enum CodingKeys: String, CodingKey {
         case id, url, name, backend, devices, capacity, models, excluded
         case instanceID = "instance_id"
+        case exclusionNotes = "exclusion_notes"
     }
+}
+
+/// Why and when a model was excluded on a node.
+struct ExclusionNote: Sendable, Equatable, Codable {
+    var reason: String
+    /// Unix seconds.
+    var at: Int
 }
 
 /// A node with its live state, as the admin API and metrics show it.

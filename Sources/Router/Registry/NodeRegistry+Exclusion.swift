@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 extension NodeRegistry {
@@ -5,6 +6,7 @@ extension NodeRegistry {
     func exclude(nodeID: String, model: String, reason: String) {
         guard var node = nodes[nodeID], !node.excluded.contains(model) else { return }
         node.excluded.insert(model)
+        node.exclusionNotes[model] = ExclusionNote(reason: reason, at: Int(Date().timeIntervalSince1970))
         logger.warning("model excluded on node", metadata: ["node.id": "\(nodeID)", "model": "\(model)", "reason": "\(reason)"])
         replace(node)
     }
@@ -13,7 +15,13 @@ extension NodeRegistry {
     @discardableResult
     func clearExclusions(nodeID: String, model: String? = nil) -> Bool {
         guard var node = nodes[nodeID] else { return false }
-        if let model { node.excluded.remove(model) } else { node.excluded.removeAll() }
+        if let model {
+            node.excluded.remove(model)
+            node.exclusionNotes[model] = nil
+        } else {
+            node.excluded.removeAll()
+            node.exclusionNotes.removeAll()
+        }
         replace(node)
         return true
     }

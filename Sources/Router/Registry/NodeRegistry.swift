@@ -75,6 +75,7 @@ actor NodeRegistry {
         if restarted && !node.excluded.isEmpty {
             logger.info("node restarted; exclusions lifted", metadata: ["node.id": "\(nodeID)", "models": "\(node.excluded.sorted())"])
             node.excluded = []
+            node.exclusionNotes = [:]
         }
         node.instanceID = beat.instanceID
         entry.lastSeen = .now

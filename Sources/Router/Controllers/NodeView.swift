@@ -1,0 +1,51 @@
+import Hummingbird
+
+/// A node as the admin API and the dashboard show it: its live state, executable models and
+/// exclusions with their reasons.
+struct NodeView: ResponseEncodable, Sendable {
+    var id: String
+    var name: String
+    var url: String
+    var online: Bool
+    var backend: String
+    var devices: [String]
+    var capacity: Int
+    var inFlight: Int
+    var models: [String]
+    var executableModels: [String]
+    var excludedModels: [String]
+    var exclusions: [Exclusion]
+
+    struct Exclusion: Codable, Sendable {
+        var model: String
+        var reason: String?
+        /// Unix seconds, when known.
+        var at: Int?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, url, online, backend, devices, capacity, models
+        case inFlight = "in_flight"
+        case executableModels = "executable_models"
+        case excludedModels = "excluded_models"
+        case exclusions
+    }
+
+    init(_ status: NodeStatus) {
+        let node = status.node
+        self.id = node.id
+        self.name = node.name
+        self.url = node.url
+        self.online = status.online
+        self.backend = node.backend
+        self.devices = node.devices
+        self.capacity = node.capacity
+        self.inFlight = status.inFlight
+        self.models = node.models.sorted()
+        self.executableModels = node.routableModels.sorted()
+        self.excludedModels = node.excluded.sorted()
+        self.exclusions = node.excluded.sorted().map {
+            Exclusion(model: $0, reason: node.exclusionNotes[$0]?.reason, at: node.exclusionNotes[$0]?.at)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The dashboard's page, script and style sheet, read once from the package's resources.
+struct DashboardAssets: Sendable {
+    struct Asset: Sendable {
+        var contentType: String
+        var bytes: ByteBuffer
+    }
+
+    let assets: [String: Asset]
+
+    /// Loads `Resources/Dashboard` from the router's resource bundle.
+    static func load() throws -> DashboardAssets {
+        guard let directory = Bundle.module.url(forResource: "Dashboard", withExtension: nil) else {
+            throw DashboardAssetsError.missing
+        }
+        let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
+        var assets: [String: Asset] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            guard let type = types[(name as NSString).pathExtension] else { continue }
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            assets[name] = Asset(contentType: type, bytes: ByteBuffer(bytes: data))
+        }
+        return DashboardAssets(assets: assets)
+    }
+
+    /// The asset as a response with strict security headers, or nil when there is none by that name.
+    func response(for name: String) -> Response? {
+        guard let asset = assets[name] else { return nil }
+        let headers: HTTPFields = [
+            .contentType: asset.contentType,
+            .cacheControl: "no-cache",
+            .contentSecurityPolicy:
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.bytes))
+    }
+}
+
+enum DashboardAssetsError: Error, CustomStringConvertible {
+    case missing
+    var description: String { "the dashboard's resources are missing from the router's bundle" }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// Everything the dashboard shows at one moment: nodes, the models served now and by whom,
+/// registered models with their lifecycle, the last hour of traffic and the recent requests.
+struct DashboardSnapshot: ResponseEncodable, Sendable {
+    struct ServedModel: Encodable, Sendable {
+        var id: String
+        var nodes: [String]
+    }
+
+    struct RecentRequest: Encodable, Sendable {
+        var record: RequestRecord
+        var nodeName: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(nodeName, forKey: .nodeName)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nodeName = "node_name"
+        }
+    }
+
+    var generatedAt: Int
+    var nodes: [NodeView]
+    var served: [ServedModel]
+    var registered: ModelLifecycle
+    var traffic: TrafficSummary
+    var recent: [RecentRequest]
+
+    enum CodingKeys: String, CodingKey {
+        case nodes, served, registered, traffic, recent
+        case generatedAt = "generated_at"
+    }
+
+    /// Gathers a snapshot.
+    static func gather(registry: NodeRegistry, registrations: RegisteredModels, traffic: TrafficLog, requestLog: RequestLogStore?) async -> Self {
+        let nodes = await registry.snapshot()
+        var reports: [String: [String: DownloadReport]] = [:]
+        for status in nodes { reports[status.node.id] = await registrations.reports(of: status.node.id) }
+        let names = Dictionary(nodes.map { ($0.node.id, $0.node.name) }, uniquingKeysWith: { first, _ in first })
+        let served = await registry.onlineModels().map { model in
+            ServedModel(id: model, nodes: nodes.filter { $0.online && $0.node.routableModels.contains(model) }.map(\.node.name))
+        }
+        let recent = ((try? requestLog?.recent(limit: 50)) ?? []).map { RecentRequest(record: $0, nodeName: $0.nodeID.flatMap { names[$0] }) }
+        return DashboardSnapshot(
+            generatedAt: Int(Date().timeIntervalSince1970),
+            nodes: nodes.map(NodeView.init),
+            served: served,
+            registered: ModelLifecycle(models: await registrations.all, nodes: nodes, reports: reports),
+            traffic: traffic.lastHour(),
+            recent: recent
+        )
+    }
+}
