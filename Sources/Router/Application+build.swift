@@ -71,7 +71,10 @@ func buildRouter(
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let adminKeyHash = secrets.adminKeyHash
     let sessions = DashboardSessions()
-    let isAdminKey: @Sendable (String) async -> Bool = { RouterSecrets.hash($0) == adminKeyHash }
+    let isAdminKey: @Sendable (String) async -> Bool = { token in
+        if RouterSecrets.hash(token) == adminKeyHash { return true }
+        return await keys.isAdmin(token)
+    }
     let adminAuth = AdminAuthMiddleware<SwitchyardRequestContext>(isAdminKey: isAdminKey, sessions: sessions)
     let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
     let nodeTokenHash = RouterSecrets.hash(secrets.nodeToken)

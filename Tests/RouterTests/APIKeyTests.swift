@@ -52,6 +52,22 @@ import Testing
             #expect(try await client.execute(uri: "/v0/keys/\(id)", method: .delete, headers: admin).status == .notFound)
             let blank = try await client.execute(uri: "/v0/keys", method: .post, headers: admin, body: ByteBuffer(string: #"{"name":"  "}"#))
             #expect(blank.status == .badRequest)
+
+            let operator_ = try await client.execute(
+                uri: "/v0/keys",
+                method: .post,
+                headers: admin,
+                body: ByteBuffer(string: #"{"name":"ops","admin":true}"#)
+            )
+            let adminSecret = try #require(
+                (try JSONSerialization.jsonObject(with: Data(buffer: operator_.body)) as? [String: Any])?["secret"] as? String
+            )
+            let withAdminKey: HTTPFields = [.authorization: "Bearer \(adminSecret)"]
+            #expect(try await client.execute(uri: "/v0/nodes", method: .get, headers: withAdminKey).status == .ok, "admin keys open the admin API")
+            #expect(try await client.execute(uri: "/v1/models", method: .get, headers: withAdminKey).status == .ok)
+            let login = try await client.execute(uri: "/dashboard/login", method: .post, body: ByteBuffer(string: #"{"key":"\#(adminSecret)"}"#))
+            #expect(login.status == .ok, "admin keys log in to the dashboard")
+            #expect(login.headers[.setCookie]?.contains("HttpOnly") == true && login.headers[.setCookie]?.contains("SameSite=Strict") == true)
         }
     }
 }

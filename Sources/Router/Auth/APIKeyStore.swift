@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Shared
 
-/// Inference API keys: stored as SHA-256 hashes only (the key itself is shown once, at
+/// API keys, for inference or (with `admin`) also for the admin API and the dashboard: stored as SHA-256 hashes only (the key itself is shown once, at
 /// creation), checked against an in-memory set that is reloaded from the database every few
 /// seconds, so keys created or revoked by the CLI on the same database take effect too.
 actor APIKeyStore {
@@ -14,18 +14,21 @@ actor APIKeyStore {
         /// The first characters of the key, to tell keys apart.
         var prefix: String
         var hash: String
+        /// Whether the key also opens the admin API and the dashboard.
+        var admin: Bool
         var createdAt: Date
         var revokedAt: Date?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, prefix, hash
+            case id, name, prefix, hash, admin
             case createdAt = "created_at"
             case revokedAt = "revoked_at"
         }
     }
 
     private let database: DatabaseQueue
-    private var activeHashes: Set<String>
+    /// Active key hashes, and whether each is an admin key.
+    private var activeHashes: [String: Bool]
 
     /// Opens the store and loads the active keys.
     init(database: DatabaseQueue) throws {
@@ -35,13 +38,18 @@ actor APIKeyStore {
 
     /// Whether `secret` is an active key.
     func isValid(_ secret: String) -> Bool {
-        activeHashes.contains(RouterSecrets.hash(secret))
+        activeHashes[RouterSecrets.hash(secret)] != nil
+    }
+
+    /// Whether `secret` is an active admin key.
+    func isAdmin(_ secret: String) -> Bool {
+        activeHashes[RouterSecrets.hash(secret)] == true
     }
 
     /// Creates a key; returns it with its secret, which is not stored and cannot be shown again.
-    func create(name: String) throws -> (key: Key, secret: String) {
-        let created = try Self.create(name: name, in: database)
-        activeHashes.insert(created.key.hash)
+    func create(name: String, admin: Bool = false) throws -> (key: Key, secret: String) {
+        let created = try Self.create(name: name, admin: admin, in: database)
+        activeHashes[created.key.hash] = admin
         return created
     }
 
@@ -62,17 +70,21 @@ actor APIKeyStore {
         activeHashes = try Self.loadActive(database)
     }
 
-    static func loadActive(_ database: DatabaseQueue) throws -> Set<String> {
-        try database.read { try Set(String.fetchAll($0, sql: "SELECT hash FROM api_key WHERE revoked_at IS NULL")) }
+    static func loadActive(_ database: DatabaseQueue) throws -> [String: Bool] {
+        try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT hash, admin FROM api_key WHERE revoked_at IS NULL")
+            return Dictionary(rows.map { ($0["hash"], $0["admin"]) }, uniquingKeysWith: { $0 || $1 })
+        }
     }
 
-    static func create(name: String, in database: DatabaseQueue) throws -> (key: Key, secret: String) {
+    static func create(name: String, admin: Bool = false, in database: DatabaseQueue) throws -> (key: Key, secret: String) {
         let secret = "sy-" + RouterSecrets.randomToken()
         let key = Key(
             id: UUID().uuidString.lowercased(),
             name: name,
             prefix: String(secret.prefix(10)),
             hash: RouterSecrets.hash(secret),
+            admin: admin,
             createdAt: Date(),
             revokedAt: nil
         )

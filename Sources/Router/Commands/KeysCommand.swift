@@ -25,10 +25,12 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var location: Location
         @Option(help: "A name to recognise the key by.")
         var name: String
+        @Flag(help: "Also allow the admin API and the dashboard with this key.")
+        var admin = false
 
         func run() throws {
             let database = try location.database()
-            let created = try APIKeyStore.create(name: name, in: database)
+            let created = try APIKeyStore.create(name: name, admin: admin, in: database)
             print(created.secret)
             FileHandle.standardError.write(Data("key \(created.key.id) created; the secret above is not stored and cannot be shown again\n".utf8))
         }
@@ -42,7 +44,7 @@ struct KeysCommand: ParsableCommand {
             let database = try location.database()
             for key in try APIKeyStore.list(database) {
                 let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
-                print("\(key.id)\t\(key.prefix)…\t\(key.name)\t\(state)")
+                print("\(key.id)\t\(key.prefix)…\t\(key.name)\t\(key.admin ? "admin" : "inference")\t\(state)")
             }
         }
     }

@@ -3,13 +3,14 @@ import Hummingbird
 import Logging
 import Shared
 
-/// Inference API keys (admin key): `POST /v0/keys` `{"name": …}` creates one and shows its
-/// secret once; `GET /v0/keys` lists them (never with secrets); `DELETE /v0/keys/{id}` revokes.
+/// API keys (admin credentials): `POST /v0/keys` `{"name": …, "admin": false}` creates one
+/// (an admin key also opens the admin API and the dashboard) and shows its secret once; `GET /v0/keys` lists them (never with secrets); `DELETE /v0/keys/{id}` revokes.
 struct AdminKeysController<Context: RequestContext> {
     let keys: APIKeyStore
 
     struct CreateRequest: Decodable {
         var name: String
+        var admin: Bool?
     }
 
     /// A key as the API shows it: never its secret or hash.
@@ -17,17 +18,18 @@ struct AdminKeysController<Context: RequestContext> {
         var id: String
         var name: String
         var prefix: String
+        var admin: Bool
         var createdAt: Date
         var revokedAt: Date?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, prefix
+            case id, name, prefix, admin
             case createdAt = "created_at"
             case revokedAt = "revoked_at"
         }
 
         init(_ key: APIKeyStore.Key) {
-            (id, name, prefix, createdAt, revokedAt) = (key.id, key.name, key.prefix, key.createdAt, key.revokedAt)
+            (id, name, prefix, admin, createdAt, revokedAt) = (key.id, key.name, key.prefix, key.admin, key.createdAt, key.revokedAt)
         }
     }
 
@@ -54,8 +56,8 @@ struct AdminKeysController<Context: RequestContext> {
         guard !name.isEmpty, name.count <= 200 else {
             throw OpenAIError.invalidRequest("'name' must be 1 to 200 characters.", param: "name")
         }
-        let created = try await keys.create(name: name)
-        context.logger.info("API key created", metadata: ["key.id": "\(created.key.id)", "key.name": "\(name)"])
+        let created = try await keys.create(name: name, admin: body.admin ?? false)
+        context.logger.info("API key created", metadata: ["key.id": "\(created.key.id)", "key.name": "\(name)", "key.admin": "\(created.key.admin)"])
         return EditedResponse(status: .created, response: Created(key: KeyView(created.key), secret: created.secret))
     }
 

@@ -7,6 +7,8 @@ struct NodeView: ResponseEncodable, Sendable {
     var name: String
     var url: String
     var online: Bool
+    /// `online`, `restarting` (back with a new instance in the last 30 s) or `offline`.
+    var state: String
     var backend: String
     var devices: [String]
     var capacity: Int
@@ -24,7 +26,7 @@ struct NodeView: ResponseEncodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, online, backend, devices, capacity, models
+        case id, name, url, online, state, backend, devices, capacity, models
         case inFlight = "in_flight"
         case executableModels = "executable_models"
         case excludedModels = "excluded_models"
@@ -37,6 +39,7 @@ struct NodeView: ResponseEncodable, Sendable {
         self.name = node.name
         self.url = node.url
         self.online = status.online
+        self.state = status.state
         self.backend = node.backend
         self.devices = node.devices
         self.capacity = node.capacity

@@ -74,6 +74,11 @@ enum RouterDatabase {
                 table.add(column: "exclusion_notes", .jsonText).notNull().defaults(to: "{}")
             }
         }
+        migrator.registerMigration("v7-admin-api-keys") { db in
+            try db.alter(table: "api_key") { table in
+                table.add(column: "admin", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

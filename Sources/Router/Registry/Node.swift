@@ -43,4 +43,11 @@ struct NodeStatus: Sendable, Equatable {
     var node: Node
     var online: Bool
     var inFlight: Int
+    /// The agent came back with a new instance in the last 30 s (engines cold, exclusions lifted).
+    var restarting = false
+
+    /// `online`, `restarting` or `offline`.
+    var state: String {
+        online ? (restarting ? "restarting" : "online") : "offline"
+    }
 }

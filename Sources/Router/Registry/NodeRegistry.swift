@@ -17,6 +17,8 @@ actor NodeRegistry {
     var everAdvertised: Set<String> = []
     var queues: [String: [QueuedRequest]] = [:]
     var rotation = 0
+    /// When each node last came back with a new instance ID (its agent restarted).
+    var restartedAt: [String: ContinuousClock.Instant] = [:]
     var nextTicket: UInt64 = 0
     let settings: RegistrySettings
     let store: NodeStore?
@@ -79,6 +81,7 @@ actor NodeRegistry {
         }
         node.instanceID = beat.instanceID
         entry.lastSeen = .now
+        if restarted { restartedAt[nodeID] = .now }
         if restarted {
             replace(node)  // persists, rebuilds candidates and dispatches waiting requests
         } else {
@@ -153,7 +156,8 @@ actor NodeRegistry {
     /// One node with its live state.
     func node(_ id: String) -> NodeStatus? {
         guard let node = nodes[id], let entry = entries[id] else { return nil }
-        return NodeStatus(node: node, online: isOnline(entry, now: .now), inFlight: entry.inFlight)
+        let recentlyRestarted = restartedAt[id].map { ContinuousClock.now - $0 < .seconds(30) } ?? false
+        return NodeStatus(node: node, online: isOnline(entry, now: .now), inFlight: entry.inFlight, restarting: recentlyRestarted)
     }
 
     /// Whether the node has been heard from recently (since this router started).

@@ -114,7 +114,7 @@ function renderNodes(nodes) {
   container.replaceChildren(...nodes.map((node) => el("article", { class: "card node", "data-node": node.name, "aria-label": `Node ${node.name}` },
     el("div", { class: "row" },
       el("h3", {}, node.name),
-      el("span", { class: "status " + (node.online ? "online" : "offline") }, node.online ? "online" : "offline")),
+      el("span", { class: "status " + node.state }, node.state)),
     el("dl", {},
       el("dt", {}, "Backend"), el("dd", { class: "backend" }, node.backend),
       el("dt", {}, "Devices"), el("dd", {}, node.devices.map((d) => el("span", { class: "chip" }, d))),
@@ -212,7 +212,7 @@ async function unregister(id) {
 // ---- traffic ----
 
 function chart(title, series, format) {
-  const width = 600, height = 150, left = 44, bottom = 18;
+  const width = 600, height = 170, left = 70, bottom = 26;
   const values = series.flatMap((s) => s.values).filter((v) => v !== null && v !== undefined);
   const max = Math.max(1e-9, ...values);
   const x = (i) => left + (i * (width - left - 4)) / 59;
@@ -230,13 +230,17 @@ function chart(title, series, format) {
   };
   add("line", { class: "grid", x1: left, x2: width, y1: height - bottom, y2: height - bottom });
   add("line", { class: "grid", x1: left, x2: width, y1: 8, y2: 8 });
-  add("text", { x: 2, y: 14 }, values.length ? format(max) : "");
+  add("text", { x: 2, y: 22 }, values.length ? format(max) : "");
   add("text", { x: 2, y: height - bottom }, "0");
   add("text", { x: left, y: height - 3 }, "−60 min");
-  add("text", { x: width - 30, y: height - 3 }, "now");
+  add("text", { x: width - 40, y: height - 3 }, "now");
   series.forEach((s, index) => {
     const points = s.values.map((v, i) => (v === null || v === undefined ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean);
-    if (points.length) add("polyline", { class: "s" + index, points: points.join(" ") });
+    if (points.length > 1) add("polyline", { class: "s" + index, points: points.join(" ") });
+    for (const point of points.length > 1 ? points.slice(-1) : points) {
+      const [cx, cy] = point.split(",");
+      add("circle", { class: "s" + index, cx, cy, r: 4 });
+    }
   });
   return el("figure", { class: "card" }, el("figcaption", {}, title), svg,
     el("div", { class: "legend" }, series.map((s, index) => el("span", { class: "s" + index }, s.name))));
