@@ -37,6 +37,11 @@ struct DashboardTests {
                 return try await fleet.call(.GET, "/v0/nodes").body.contains("\"excluded_models\":[\"\(TestEnvironment.chatModel)\"]")
             }
 
+            // Some traffic for the traffic view: embeddings, and one model nobody has (a 404).
+            let embedding = #"{"model": "\#(TestEnvironment.embeddingModel)", "input": "the dashboard"}"#
+            for _ in 0..<8 { #expect(try await fleet.call(.POST, "/v1/embeddings", json: embedding).status == 200) }
+            #expect(try await fleet.call(.POST, "/v1/embeddings", json: #"{"model": "nobody/has-this", "input": "x"}"#).status == 404)
+
             let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-dashboard-artifacts")
             let (status, output) = try await Self.runBrowser([
                 "DASHBOARD_URL": fleet.routerURL, "ADMIN_KEY": fleet.adminKey, "REPO": Self.repo, "ARTIFACTS": artifacts.path,

@@ -118,7 +118,8 @@ try:
 
     step = "the traffic view charts the last hour and lists recent requests"
     driver.find_element(By.ID, "tab-traffic").click()
-    wait.until(lambda _: len(find("svg.chart")) == 4 and find("#recent tbody tr") and find("svg.chart polyline"))
+    wait.until(lambda _: len(find("svg.chart")) == 4 and len(find("#recent tbody tr")) >= 10 and find("svg.chart circle"))
+    check("404 model_not_found" in driver.find_element(By.ID, "charts").text, "the errors by code miss the 404")
     shot("traffic")
 
     step = "a narrow window has no horizontal page scroll"
