@@ -91,15 +91,7 @@ struct RoutingTests {
     @Test func aClientLeavingAStreamCancelsTheEngineRequest() async throws {
         try await withFleet { fleet in
             let agent = try #require(fleet.agents.first)
-            let streaming = Task {
-                let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: true))
-                for try await _ in response.body {}
-            }
-            try await fleet.eventually("the engine is generating") {
-                guard let port = EngineProcesses.port(of: agent) else { return false }
-                return try await Self.processing(enginePort: port) == 1
-            }
-            let port = try #require(EngineProcesses.port(of: agent))
+            let (streaming, port) = try await Self.startLongStream(fleet, agent: agent)
             streaming.cancel()
             let left = ContinuousClock.now
             try await fleet.eventually("the engine stops generating", timeout: .seconds(5)) { try await Self.processing(enginePort: port) == 0 }
@@ -110,15 +102,7 @@ struct RoutingTests {
     @Test func aClientLeavingWhileQueuedGivesUpItsPlace() async throws {
         try await withFleet(agents: 0) { fleet in
             let agent = try await fleet.startAgent(name: "single", extraArguments: ["--slots", "1"])
-            let holding = Task {
-                let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: true))
-                for try await _ in response.body {}
-            }
-            try await fleet.eventually("the engine is generating") {
-                guard let port = EngineProcesses.port(of: agent) else { return false }
-                return try await Self.processing(enginePort: port) == 1
-            }
-            let port = try #require(EngineProcesses.port(of: agent))
+            let (holding, port) = try await Self.startLongStream(fleet, agent: agent)
             let queued = Task { try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000)) }
             try await fleet.eventually("the second request waits in the queue") { try await Self.queueDepth(fleet) == 1 }
             queued.cancel()
@@ -131,6 +115,20 @@ struct RoutingTests {
             let (_, metrics) = try await fleet.call(.GET, "/metrics")
             #expect(metrics.contains("status=\"499\""), "the departure is counted")
         }
+    }
+
+    /// Starts a long streamed chat and waits until the agent's engine generates it.
+    /// - Returns: The client's task (cancel it to leave) and the engine's port.
+    static func startLongStream(_ fleet: Fleet, agent: ManagedProcess) async throws -> (Task<Void, any Error>, Int) {
+        let streaming = Task {
+            let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: true))
+            for try await _ in response.body {}
+        }
+        try await fleet.eventually("the engine is generating") {
+            guard let port = EngineProcesses.port(of: agent) else { return false }
+            return try await Self.processing(enginePort: port) == 1
+        }
+        return (streaming, try #require(EngineProcesses.port(of: agent)))
     }
 
     /// `switchyard_queue_depth` for the chat model (refreshed by the router's maintenance loop).
