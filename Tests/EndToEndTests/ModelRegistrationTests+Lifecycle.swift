@@ -34,6 +34,9 @@ extension ModelRegistrationTests {
             try await fleet.eventually("the model leaves /v1/models and the agents' disks", timeout: .seconds(20)) {
                 try await !servedModels(fleet).contains(Self.repo) && !FileManager.default.fileExists(atPath: directory.path)
             }
+            try await fleet.eventually("no engine keeps serving the unregistered model", timeout: .seconds(20)) {
+                fleet.agents.allSatisfy { !EngineProcesses.of($0).values.contains(Self.repo) }
+            }
             #expect(try await lifecycle(fleet, model: Self.repo) == nil)
             #expect(try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(Self.repo)).status != 200)
         }

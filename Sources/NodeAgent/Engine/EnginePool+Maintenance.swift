@@ -1,9 +1,16 @@
 import Logging
 
 extension EnginePool {
-    /// One maintenance pass: restart crashed engines (with backoff), unload idle ones, and start
-    /// preloaded models that are not running. Called periodically by ``EnginePoolService``.
+    /// One maintenance pass: restart crashed engines (with backoff), unload idle ones and those
+    /// of models no longer served (deleted, unregistered), and start preloaded models that are
+    /// not running. Called periodically by ``MaintenanceService``.
     func maintain(models: [LocalModel]) async {
+        let served = Set(models.map(\.id))
+        for (id, entry) in loaded where entry.active == 0 && !served.contains(id) {
+            logger.info("stopping the engine of a model no longer served", metadata: ["model": "\(id)"])
+            loaded[id] = nil
+            await entry.engine.stop(waitingAtMost: .seconds(10))
+        }
         for (id, entry) in loaded where !entry.engine.isRunning {
             loaded[id] = nil
             recordFailure(id, reason: "engine exited unexpectedly (status \(entry.engine.terminationStatus))")
@@ -16,7 +23,6 @@ extension EnginePool {
                 await entry.engine.stop(waitingAtMost: .seconds(10))
             }
         }
-        let served = Set(models.map(\.id))
         crashed = crashed.filter { served.contains($0.key) && loaded[$0.key] == nil }
         let wanted = Array(crashed.values) + models.filter { policy.preload.contains($0.id) && loaded[$0.id] == nil }
         for model in wanted where starting[model.id] == nil {
