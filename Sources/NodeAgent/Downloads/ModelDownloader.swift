@@ -71,6 +71,11 @@ actor ModelDownloader {
     /// Decides what to do about one registered model.
     private func consider(_ model: RegisteredModel) async {
         let id = model.id
+        guard model.hasSafePaths else {
+            logger.warning("registered model ignored: its ID or file names are not safe paths", metadata: ["model": "\(id)"])
+            reports[id] = DownloadReport(model: id, state: .failed, reason: "the manifest's ID or file names are not safe paths")
+            return
+        }
         guard jobs[id] == nil, !waiting.contains(id), permanentFailures[id] != model.commit else { return }
         if FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path) {
             let verdict = await state.verdict(of: id)

@@ -66,6 +66,9 @@ struct ModelRegistrar: Sendable {
             requiredMemoryBytes: RegisteredModel.estimatedMemory(forWeights: weights),
             registeredAt: Int(Date().timeIntervalSince1970)
         )
+        guard model.hasSafePaths else {
+            throw OpenAIError.hubUnavailable("its answer names the repository or a file in a way that is not a safe path")
+        }
         try await registrations.add(model)
         logger.info(
             "model registered",

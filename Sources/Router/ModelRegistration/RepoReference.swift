@@ -29,21 +29,13 @@ struct RepoReference: Sendable, Equatable {
             if parts[marker] != "tree", !rest.isEmpty { urlFile = rest.joined(separator: "/") }
             parts = Array(parts[..<marker])
         }
-        guard (1...2).contains(parts.count), parts.allSatisfy(Self.isValidSegment) else { throw Self.invalid(text) }
+        guard RegisteredModel.isValidID(parts.joined(separator: "/")) else { throw Self.invalid(text) }
         self.repo = parts.joined(separator: "/")
         self.revision = Self.nonEmpty(revision) ?? urlRevision
         self.file = Self.nonEmpty(file) ?? urlFile
         if let file = self.file, file.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
             throw OpenAIError.invalidRequest("'file' must be a path inside the repository.", param: "file")
         }
-    }
-
-    /// Hub names: letters, digits, `-`, `_`, `.`; not starting or ending with `-` or `.`; at most 96 characters.
-    private static func isValidSegment(_ segment: String) -> Bool {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
-        return (1...96).contains(segment.count)
-            && segment.unicodeScalars.allSatisfy { $0.isASCII && allowed.contains($0) }
-            && !segment.hasPrefix("-") && !segment.hasPrefix(".") && !segment.hasSuffix(".") && !segment.contains("..")
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

@@ -49,3 +49,30 @@ import Testing
         #expect(FileFetcher.rangeStart("bytes */2000") == nil)
     }
 }
+
+@Suite struct ManifestPathSafetyTests {
+    @Test(
+        "IDs and file names that could leave the models directory are refused",
+        arguments: [
+            ("org/name", "model.gguf", true), ("gpt2", "model-Q4_K_M.gguf", true), ("../etc", "model.gguf", false),
+            ("org/../../x", "model.gguf", false), ("org/name/extra", "model.gguf", false), ("/abs", "model.gguf", false),
+            ("org/name", "../model.gguf", false), ("org/name", "sub/model.gguf", false), ("org/name", ".hidden", false),
+            ("org/name", "", false), ("org/.name", "model.gguf", false),
+        ] as [(String, String, Bool)]
+    )
+    func safety(id: String, file: String, safe: Bool) {
+        let model = RegisteredModel(
+            id: id,
+            repo: id,
+            revision: "main",
+            commit: "c",
+            format: "gguf",
+            quantization: nil,
+            files: [ArtifactFile(path: file, url: "https://huggingface.co/x", sizeBytes: 1, sha256: nil, gitBlobID: nil)],
+            backends: nil,
+            requiredMemoryBytes: 1,
+            registeredAt: 0
+        )
+        #expect(model.hasSafePaths == safe)
+    }
+}
