@@ -76,12 +76,12 @@ func buildRouter(
         return await keys.isAdmin(token)
     }
     let adminAuth = AdminAuthMiddleware<SwitchyardRequestContext>(isAdminKey: isAdminKey, sessions: sessions)
-    let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
     let nodeTokenHash = RouterSecrets.hash(secrets.nodeToken)
-    let agentOrAdminAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
-        let hash = RouterSecrets.hash(token)
-        return hash == adminKeyHash || hash == nodeTokenHash
-    }
+    let agentOrAdminAuth = AdminAuthMiddleware<SwitchyardRequestContext>(
+        isAdminKey: { token in RouterSecrets.hash(token) == nodeTokenHash ? true : await isAdminKey(token) },
+        sessions: sessions
+    )
+    let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
     let apiKeyAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
         if RouterSecrets.hash(token) == adminKeyHash { return true }
         return await keys.isValid(token)

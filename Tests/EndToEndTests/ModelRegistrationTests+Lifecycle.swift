@@ -50,7 +50,15 @@ extension ModelRegistrationTests {
             let agent = try await startAgent(fleet, hub: hub, name: "resuming", directory: directory)
             #expect(try await register(fleet, #"{"repo": "\#(Self.repo)", "file": "\#(Self.weights)"}"#).status == 201)
 
-            let partial = directory.appendingPathComponent(".switchyard-downloads/local-test--smol-registered/\(Self.weights).partial")
+            let staging = directory.appendingPathComponent(".switchyard-downloads")
+            var partial = staging
+            try await fleet.eventually("the download starts", timeout: .seconds(30)) {
+                let folder = (try? FileManager.default.contentsOfDirectory(atPath: staging.path))?.first {
+                    $0.hasPrefix("local-test+smol-registered@")
+                }
+                partial = staging.appendingPathComponent("\(folder ?? "-")/\(Self.weights).partial")
+                return FileManager.default.fileExists(atPath: partial.path)
+            }
             var downloading: (status: Int, body: String) = (0, "")
             try await fleet.eventually("the router reports the download in progress", timeout: .seconds(30)) {
                 downloading = try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(Self.repo))
@@ -97,8 +105,10 @@ extension ModelRegistrationTests {
             #expect(try await lifecycle(fleet, model: Self.repo)?["state"] as? String == "failed")
             #expect(try await !servedModels(fleet).contains(Self.repo))
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(Self.repo).path))
-            let staged = directory.appendingPathComponent(".switchyard-downloads/local-test--smol-registered/\(Self.weights).partial")
-            #expect(!FileManager.default.fileExists(atPath: staged.path), "the bad bytes were deleted")
+            let staged =
+                (FileManager.default.enumerator(atPath: directory.appendingPathComponent(".switchyard-downloads").path)?.allObjects as? [String])
+                ?? []
+            #expect(!staged.contains { $0.hasSuffix(".partial") }, "the bad bytes were deleted: \(staged)")
             let answer = try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(Self.repo))
             #expect(answer.status == 503 && answer.body.contains("no_capable_nodes"))
         }

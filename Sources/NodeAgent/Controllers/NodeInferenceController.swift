@@ -36,7 +36,7 @@ struct NodeInferenceController<Context: RequestContext> {
         } catch {
             await watch.finish()
             context.logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
-            throw OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5)
+            throw watch.closingConnection(OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5))
         }
         await state.begin()
         let upstream: HTTPClientResponse
@@ -63,7 +63,7 @@ struct NodeInferenceController<Context: RequestContext> {
                 "engine request failed",
                 metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"]
             )
-            throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
+            throw watch.closingConnection(OpenAIError.upstreamError("The engine for '\(model.id)' did not answer."))
         }
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes

@@ -6,18 +6,21 @@ extension ModelDownloader {
     struct Marker: Codable {
         var id: String
         var commit: String
+        /// The registration's fingerprint: a registration with other files replaces the copy.
+        var fingerprint: String
     }
 
-    var stagingRoot: URL { root.appendingPathComponent(Self.stagingName) }
+    var stagingRoot: URL { root.appendingPathComponent(Self.stagingFolder) }
 
-    /// `org/name` → `org--name`.
-    static func stagingName(for id: String) -> String {
-        id.replacingOccurrences(of: "/", with: "--")
+    /// `org/name` → `org+name@FINGERPRINT` (`+` and `@` never occur in IDs, so two models never
+    /// share a folder, and files of another registration of the same model are never mixed in).
+    static func stagingName(for model: RegisteredModel) -> String {
+        model.id.replacingOccurrences(of: "/", with: "+") + "@" + model.fingerprint
     }
 
     /// Bytes already on disk for the model (finished and partial files).
     func stagedBytes(of model: RegisteredModel) -> Int64 {
-        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model.id))
+        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model))
         return model.files.reduce(0) { total, file in
             let finished = staging.appendingPathComponent(file.path)
             let partial = finished.appendingPathExtension("partial")
@@ -28,7 +31,7 @@ extension ModelDownloader {
 
     /// Writes the model's `switchyard.json` and marker, then moves the staged directory into place.
     func install(_ model: RegisteredModel) throws {
-        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model.id))
+        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model))
         let manifest = ModelManifest(
             format: ModelFormat(rawValue: model.format),
             backends: model.backends?.compactMap(Backend.init(rawValue:)),
@@ -36,7 +39,9 @@ extension ModelDownloader {
             file: model.format == "gguf" ? model.files.first?.path : nil
         )
         try JSONEncoder().encode(manifest).write(to: staging.appendingPathComponent(ModelManifest.fileName))
-        try JSONEncoder().encode(Marker(id: model.id, commit: model.commit)).write(to: staging.appendingPathComponent(Self.markerName))
+        try JSONEncoder().encode(Marker(id: model.id, commit: model.commit, fingerprint: model.fingerprint)).write(
+            to: staging.appendingPathComponent(Self.markerName)
+        )
         let destination = root.appendingPathComponent(model.id)
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         do {
@@ -46,14 +51,14 @@ extension ModelDownloader {
         }
     }
 
-    /// The models this agent downloaded, with the commit of each (found by their marker).
+    /// The models this agent downloaded, with the fingerprint of each (found by their marker).
     func installedModels() -> [String: String] {
         var found: [String: String] = [:]
         func visit(_ directory: URL, id: String?, depth: Int) {
             if let id, let data = try? Data(contentsOf: directory.appendingPathComponent(Self.markerName)),
                 let marker = try? JSONDecoder().decode(Marker.self, from: data), marker.id == id
             {
-                found[id] = marker.commit
+                found[id] = marker.fingerprint
                 return
             }
             guard depth < ModelCatalogue.maximumDepth else { return }

@@ -17,15 +17,19 @@ actor ModelDownloader {
     let logger: Logger
     private var registered: [String: RegisteredModel] = [:]
     private var reports: [String: DownloadReport] = [:]
-    private var jobs: [String: (token: UUID, task: Task<Void, Never>)] = [:]
+    /// Running downloads, with the fingerprint of the registration each fetches.
+    private var jobs: [String: (token: UUID, fingerprint: String, task: Task<Void, Never>)] = [:]
     private var waiting: [String] = []
-    /// Models whose download cannot succeed at this commit (checksum mismatch, refused).
+    /// Models whose download cannot succeed for this registration (by fingerprint: checksum
+    /// mismatch, refused).
     private var permanentFailures: [String: String] = [:]
+    /// Whether a sync with the router is under way (one at a time).
+    private var syncing = false
     private var speed: [String: (at: ContinuousClock.Instant, bytes: Int64, rate: Double)] = [:]
     /// The version of the registered-model list last applied.
     private(set) var syncedVersion: String?
 
-    static let stagingName = ".switchyard-downloads"
+    static let stagingFolder = ".switchyard-downloads"
     static let markerName = ".switchyard-registration.json"
 
     init(root: URL, maxConcurrent: Int, fetcher: FileFetcher, state: AgentState, logger: Logger) {
@@ -36,6 +40,18 @@ actor ModelDownloader {
         self.logger = logger
     }
 
+    /// Claims the right to sync (false while another sync runs).
+    func beginSync() -> Bool {
+        guard !syncing else { return false }
+        syncing = true
+        return true
+    }
+
+    /// Ends a sync claimed with ``beginSync()``.
+    func endSync() {
+        syncing = false
+    }
+
     /// Where each registered model stands here, for the heartbeat.
     var currentReports: [DownloadReport] {
         reports.values.sorted { $0.model < $1.model }
@@ -44,26 +60,32 @@ actor ModelDownloader {
     /// Applies the router's list: removes what is no longer registered, then starts, keeps or
     /// reports on every registered model.
     func sync(_ list: RegisteredModelList) async {
-        registered = Dictionary(list.models.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        for (id, job) in jobs where registered[id] == nil {
+        let unsafe = list.models.filter { !$0.hasSafePaths }
+        registered = Dictionary(list.models.filter(\.hasSafePaths).map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        // Stop downloads of models unregistered or registered again with other files.
+        for (id, job) in jobs where registered[id]?.fingerprint != job.fingerprint {
             job.task.cancel()
             jobs[id] = nil
         }
         waiting.removeAll { registered[$0] == nil }
         reports = reports.filter { registered[$0.key] != nil }
-        permanentFailures = permanentFailures.filter { registered[$0.key]?.commit == $0.value }
+        permanentFailures = permanentFailures.filter { registered[$0.key]?.fingerprint == $0.value }
+        for model in unsafe {
+            logger.warning("registered model ignored: its ID or file names are not safe paths", metadata: ["model": "\(model.id)"])
+            reports[model.id] = DownloadReport(model: model.id, state: .failed, reason: "the manifest's ID or file names are not safe paths")
+        }
         var removed = false
-        for (id, commit) in installedModels() where registered[id]?.commit != commit {
+        for (id, fingerprint) in installedModels() where registered[id]?.fingerprint != fingerprint {
             try? FileManager.default.removeItem(at: root.appendingPathComponent(id))
             logger.info("registered model removed", metadata: ["model": "\(id)"])
             removed = true
         }
-        let keep = Set(registered.keys.map(Self.stagingName(for:)))
+        let keep = Set(registered.values.map(Self.stagingName(for:)))
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: stagingRoot.path)) ?? [] where !keep.contains(entry) {
             try? FileManager.default.removeItem(at: stagingRoot.appendingPathComponent(entry))
         }
         if removed { await state.rescan() }
-        for model in list.models { await consider(model) }
+        for model in list.models where model.hasSafePaths { await consider(model) }
         syncedVersion = list.version
         startWaiting()
     }
@@ -71,12 +93,7 @@ actor ModelDownloader {
     /// Decides what to do about one registered model.
     private func consider(_ model: RegisteredModel) async {
         let id = model.id
-        guard model.hasSafePaths else {
-            logger.warning("registered model ignored: its ID or file names are not safe paths", metadata: ["model": "\(id)"])
-            reports[id] = DownloadReport(model: id, state: .failed, reason: "the manifest's ID or file names are not safe paths")
-            return
-        }
-        guard jobs[id] == nil, !waiting.contains(id), permanentFailures[id] != model.commit else { return }
+        guard registered[id] != nil, jobs[id] == nil, !waiting.contains(id), permanentFailures[id] != model.fingerprint else { return }
         if FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path) {
             let verdict = await state.verdict(of: id)
             reports[id] =
@@ -111,29 +128,34 @@ actor ModelDownloader {
     private func startWaiting() {
         while jobs.count < maxConcurrent, !waiting.isEmpty {
             let id = waiting.removeFirst()
+            guard let model = registered[id] else { continue }
             let token = UUID()
-            jobs[id] = (token, Task { await self.download(id, token: token) })
+            jobs[id] = (token, model.fingerprint, Task { await self.download(model, token: token) })
         }
     }
 
-    /// Downloads every file of the model, retrying transient failures with backoff, then installs it.
-    private func download(_ id: String, token: UUID) async {
+    /// Downloads every file of the model, retrying transient failures with backoff, then
+    /// installs it. A sync that unregisters or changes the model cancels it.
+    private func download(_ model: RegisteredModel, token: UUID) async {
+        let id = model.id
         defer {
             if jobs[id]?.token == token { jobs[id] = nil }
             speed[id] = nil
             startWaiting()
         }
         var attempt = 0
-        while !Task.isCancelled, let model = registered[id] {
+        while !Task.isCancelled {
             do {
                 try await fetchAll(model)
+                guard !Task.isCancelled else { return }
                 try install(model)
                 reports[id] = DownloadReport(model: id, state: .ready, bytesDone: model.sizeBytes, bytesTotal: model.sizeBytes)
                 logger.info("registered model downloaded", metadata: ["model": "\(id)", "bytes": "\(model.sizeBytes)"])
                 await state.rescan()
                 return
             } catch DownloadFailure.permanent(let reason) {
-                permanentFailures[id] = model.commit
+                guard !Task.isCancelled else { return }
+                permanentFailures[id] = model.fingerprint
                 fail(model, reason: reason)
                 return
             } catch {
@@ -147,7 +169,7 @@ actor ModelDownloader {
     }
 
     private func fetchAll(_ model: RegisteredModel) async throws {
-        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model.id))
+        let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model))
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         var done: Int64 = 0
         for file in model.files {

@@ -44,7 +44,10 @@ struct RouterLink: Service {
                     if case RouterLinkError.rejected = error, downloader != nil {
                         // Rejected (e.g. no executable models yet): registered models may still be
                         // downloaded, after which registering succeeds; try again soon.
-                        try? await syncRegistrations()
+                        if let downloader, await downloader.beginSync() {
+                            try? await syncRegistrations()
+                            await downloader.endSync()
+                        }
                         delay = min(delay, 5)
                     }
                     logger.warning("router link down; retrying", metadata: ["reason": "\(Self.summary(of: error))", "retry_in_s": "\(delay)"])
@@ -81,9 +84,17 @@ struct RouterLink: Service {
                 if response.status == .notFound { throw RouterLinkError.unknownNode }
                 misses = response.status == .ok ? 0 : misses + 1
                 if let reply = try? JSONDecoder().decode(NodeHeartbeatReply.self, from: body), let downloader,
-                    await downloader.syncedVersion != reply.registrationsVersion
+                    await downloader.syncedVersion != reply.registrationsVersion, await downloader.beginSync()
                 {
-                    try await syncRegistrations()
+                    // Off the heartbeat loop: a slow or failing sync must not make the node miss beats.
+                    Task {
+                        do {
+                            try await syncRegistrations()
+                        } catch {
+                            logger.warning("cannot sync registered models", metadata: ["reason": "\(Self.summary(of: error))"])
+                        }
+                        await downloader.endSync()
+                    }
                 }
             } catch let error as RouterLinkError {
                 throw error

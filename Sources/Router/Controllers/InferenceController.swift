@@ -47,8 +47,9 @@ struct InferenceController<Context: RequestContext> {
         } catch var error as OpenAIError {
             await watch.finish()
             if ["model_not_found", "no_capable_nodes"].contains(error.body.code) {
-                error = await registrations.explain(error, model: model, nodeNames: await registry.nodeNames())
+                error = await registrations.explain(error, model: model)
             }
+            error = watch.closingConnection(error)
             metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived, code: error.body.code)
             throw error
         } catch {

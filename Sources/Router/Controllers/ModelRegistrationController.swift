@@ -11,7 +11,7 @@ struct ModelRegistrationController<Context: RequestContext> {
     let registrations: RegisteredModels
     let registry: NodeRegistry
 
-    func addRoutes(to router: Router<Context>, admin: some RouterMiddleware<Context>, agentOrAdmin: BearerAuthMiddleware<Context>) {
+    func addRoutes(to router: Router<Context>, admin: some RouterMiddleware<Context>, agentOrAdmin: some RouterMiddleware<Context>) {
         router.group("v0/models").add(middleware: admin)
             .post("register", use: register)
             .get("hub", use: lifecycle)

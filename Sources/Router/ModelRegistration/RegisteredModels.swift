@@ -43,8 +43,13 @@ actor RegisteredModels {
     /// Removes a registration; agents delete their downloaded copies at their next sync.
     /// - Throws: ``OpenAIError`` 404 when nothing is registered under the ID.
     func remove(_ id: String) throws(OpenAIError) {
-        guard models.removeValue(forKey: id) != nil else { throw OpenAIError.notRegistered(id) }
-        try? store?.delete(id: id)
+        guard models[id] != nil else { throw OpenAIError.notRegistered(id) }
+        do {
+            try store?.delete(id: id)
+        } catch {
+            throw OpenAIError(status: .internalServerError, message: "The registration could not be removed.", type: "server_error")
+        }
+        models[id] = nil
         list = RegisteredModelList(models: Array(models.values))
     }
 
@@ -62,16 +67,16 @@ actor RegisteredModels {
     /// Turns "not found" and "no capable node" into what is true for a registered model:
     /// 503 `model_downloading` with the progress while a node downloads it, else 503
     /// `no_capable_nodes`. Other errors pass unchanged.
-    func explain(_ error: OpenAIError, model: String, nodeNames: [String: String]) -> OpenAIError {
+    func explain(_ error: OpenAIError, model: String) -> OpenAIError {
         guard ["model_not_found", "no_capable_nodes"].contains(error.body.code), models[model] != nil else { return error }
         let pending = reports.keys.sorted().compactMap { node in
             reports(of: node)[model].flatMap { [.downloading, .queued].contains($0.state) ? (node, $0) : nil }
         }
-        guard let (node, report) = pending.max(by: { $0.1.percent < $1.1.percent }) else {
+        guard let (_, report) = pending.max(by: { $0.1.percent < $1.1.percent }) else {
             return OpenAIError.noCapableNodes(model)
         }
-        var progress = report.state == .queued ? "queued" : "\(Int(report.percent))%"
-        progress += " on \(nodeNames[node] ?? node)"
+        // Progress only: node names are the operator's business, not the API client's.
+        var progress = report.state == .queued ? "queued for download" : "\(Int(report.percent))% done"
         if let left = report.secondsLeft { progress += ", about \(left) s left" }
         return OpenAIError.modelDownloading(model, progress: progress, retryAfter: min(30, max(1, report.secondsLeft ?? 5)))
     }

@@ -46,6 +46,7 @@ final class TrafficLog: Sendable {
             var bucket = state.minutes[minute] ?? Minute()
             for (model, depth) in depths { bucket.queueDepth[model] = max(bucket.queueDepth[model] ?? 0, depth) }
             state.minutes[minute] = bucket
+            if state.minutes.count > 61 { state.minutes = state.minutes.filter { $0.key > minute - 60 } }
         }
     }
 

@@ -172,11 +172,6 @@ actor NodeRegistry {
         return candidates.filter { $0.value.contains { isOnline($0, now: now) } }.keys.sorted()
     }
 
-    /// Every node's name by ID.
-    func nodeNames() -> [String: String] {
-        nodes.mapValues(\.name)
-    }
-
     /// Whether any node ever advertised the model.
     func isKnown(_ model: String) -> Bool {
         everAdvertised.contains(model)

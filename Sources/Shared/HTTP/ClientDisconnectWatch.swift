@@ -31,6 +31,15 @@ public final class ClientDisconnectWatch: Sendable {
     /// Whether the watch has started (the connection closes after this response).
     public var isWatching: Bool { state.withLockedValue(\.watching) }
 
+    /// `error`, with `Connection: close` when the watch has started (the server closes the
+    /// connection after this response; a pooling client must not reuse it).
+    public func closingConnection(_ error: OpenAIError) -> OpenAIError {
+        guard isWatching else { return error }
+        var error = error
+        error.headers[.connection] = "close"
+        return error
+    }
+
     /// Whether the client has gone away.
     public var isClosed: Bool { state.withLockedValue(\.closed) }
 

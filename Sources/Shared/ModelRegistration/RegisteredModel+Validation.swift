@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 extension RegisteredModel {
@@ -21,6 +22,19 @@ extension RegisteredModel {
     /// checks this before writing anything, whatever the router or hub sent).
     public var hasSafePaths: Bool {
         Self.isValidID(id) && !files.isEmpty && files.allSatisfy { ArtifactFile.isValidName($0.path) }
+    }
+}
+
+extension RegisteredModel {
+    /// A digest of everything the agents act on (files, URLs, sizes, checksums, format,
+    /// backends, memory): a registration that changes any of it is a different download.
+    public var fingerprint: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var pinned = self
+        pinned.registeredAt = 0
+        let data = (try? encoder.encode(pinned)) ?? Data(id.utf8)
+        return SHA256.hash(data: data).prefix(8).hexString
     }
 }
 

@@ -8,6 +8,6 @@ public struct RegisteredModelList: Codable, Sendable, Equatable {
     /// Creates the list and its version.
     public init(models: [RegisteredModel]) {
         self.models = models.sorted { $0.id < $1.id }
-        self.version = ModelsVersion.of(self.models.map { "\($0.id)@\($0.commit)#\($0.files.count)" })
+        self.version = ModelsVersion.of(self.models.map { "\($0.id)@\($0.fingerprint)" })
     }
 }

@@ -61,17 +61,17 @@ import Testing
         let registrations = try RegisteredModels(store: nil)
         try await registrations.add(Self.model)
         let missing = OpenAIError.modelNotFound("org/model")
-        #expect(await registrations.explain(missing, model: "org/model", nodeNames: [:]).body.code == "no_capable_nodes")
-        #expect(await registrations.explain(missing, model: "other/model", nodeNames: [:]) == missing)
+        #expect(await registrations.explain(missing, model: "org/model").body.code == "no_capable_nodes")
+        #expect(await registrations.explain(missing, model: "other/model") == missing)
 
         await registrations.record(
             nodeID: "n1",
             [DownloadReport(model: "org/model", state: .downloading, bytesDone: 400, bytesTotal: 1000, bytesPerSecond: 100)]
         )
-        let downloading = await registrations.explain(missing, model: "org/model", nodeNames: ["n1": "gpu-box"])
+        let downloading = await registrations.explain(missing, model: "org/model")
         #expect(downloading.status == .serviceUnavailable)
         #expect(downloading.body.code == "model_downloading")
-        #expect(downloading.body.message.contains("40% on gpu-box, about 6 s left"))
+        #expect(downloading.body.message.contains("40% done, about 6 s left"))
         #expect(downloading.headers[.retryAfter] == "6")
         await #expect(throws: OpenAIError.self) { try await registrations.add(Self.model) }
     }
