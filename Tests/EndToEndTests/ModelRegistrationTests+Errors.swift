@@ -3,6 +3,27 @@ import NIOHTTP1
 import Testing
 
 extension ModelRegistrationTests {
+    @Test("a gated repository registers with HF_TOKEN, and agents download it with their own token")
+    func gatedRepositoryWithTokens() async throws {
+        try await withHub(routerEnvironment: ["HF_TOKEN": LocalHub.token]) { fleet, hub, _ in
+            var weights = try Self.smolFile()
+            weights.path = "gated.Q4_1.gguf"
+            await hub.state.add(LocalHub.Repo(id: "local-test/gated", gated: true, files: [weights]))
+            let withToken = try await startAgent(fleet, hub: hub, name: "with-token", environment: ["HF_TOKEN": LocalHub.token])
+            let withoutToken = try await startAgent(fleet, hub: hub, name: "without-token")
+            #expect(try await register(fleet, #"{"repo": "local-test/gated"}"#).status == 201)
+            var nodes: [[String: Any]] = []
+            try await fleet.eventually("one agent serves it, the other reports the refusal", timeout: .seconds(60)) {
+                nodes = try await lifecycle(fleet, model: "local-test/gated")?["nodes"] as? [[String: Any]] ?? []
+                return Set(nodes.compactMap { $0["state"] as? String }) == ["ready", "failed"]
+            }
+            let failed = try #require(nodes.first { $0["state"] as? String == "failed" })
+            #expect((failed["reason"] as? String ?? "").contains("HF_TOKEN"), "\(failed)")
+            #expect(!withToken.log.contains(LocalHub.token) && !withoutToken.log.contains(LocalHub.token), "the token is never logged")
+            #expect(try await fleet.call(.GET, "/v0/models/hub").body.contains(LocalHub.token) == false)
+        }
+    }
+
     @Test("registration answers precise errors: unknown, gated, unusable, duplicate, unreachable hub")
     func registrationErrorsArePrecise() async throws {
         try await withHub { fleet, hub, _ in

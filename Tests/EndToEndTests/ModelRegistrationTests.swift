@@ -23,7 +23,7 @@ struct ModelRegistrationTests {
 
     /// A hub with the SmolLM2 repository (a Q4_1 and an F16 entry, and a README), a router that
     /// asks it, and no agents yet.
-    func withHub(_ body: (Fleet, LocalHub, LocalHub.File) async throws -> Void) async throws {
+    func withHub(routerEnvironment: [String: String] = [:], _ body: (Fleet, LocalHub, LocalHub.File) async throws -> Void) async throws {
         let hub = try await LocalHub.start()
         defer { hub.stop() }
         let smol = try Self.smolFile()
@@ -32,18 +32,25 @@ struct ModelRegistrationTests {
         var q4 = smol
         q4.path = Self.weights
         await hub.state.add(LocalHub.Repo(id: Self.repo, files: [try SmolCache.readme(), q4, f16]))
-        try await withFleet(agents: 0, routerEnvironment: ["HF_ENDPOINT": hub.url]) { fleet in
+        try await withFleet(agents: 0, routerEnvironment: routerEnvironment.merging(["HF_ENDPOINT": hub.url]) { $1 }) { fleet in
             try await body(fleet, hub, q4)
         }
     }
 
     /// An agent whose own models directory holds only the embedding model, allowed to download from the hub.
     @discardableResult
-    func startAgent(_ fleet: Fleet, hub: LocalHub, name: String, directory: URL? = nil) async throws -> ManagedProcess {
+    func startAgent(
+        _ fleet: Fleet,
+        hub: LocalHub,
+        name: String,
+        directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) async throws -> ManagedProcess {
         try await fleet.startAgent(
             name: name,
             modelsDirectory: try directory ?? fleet.modelsDirectory(name, models: [TestEnvironment.embeddingModel]),
-            extraArguments: ["--backend", "cpu", "--download-origin", hub.url]
+            extraArguments: ["--backend", "cpu", "--download-origin", hub.url],
+            environment: environment
         )
     }
 

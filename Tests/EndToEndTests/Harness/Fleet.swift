@@ -54,6 +54,7 @@ final class Fleet: @unchecked Sendable {
         port: Int = 0,
         modelsDirectory: URL? = nil,
         extraArguments: [String] = [],
+        environment extra: [String: String] = [:],
         waitForRegistration: Bool = true
     ) async throws -> ManagedProcess {
         let process = try launch(
@@ -64,7 +65,8 @@ final class Fleet: @unchecked Sendable {
                 "--models-dir", (modelsDirectory ?? environment.modelsDirectory).path,
                 "--llama-server", environment.llamaServer.path,
                 "--log-dir", directory.appendingPathComponent("\(name)-engines").path,
-            ] + extraArguments
+            ] + extraArguments,
+            environment: extra
         )
         agents.append(process)
         if waitForRegistration { _ = try await process.waitForLogLine(containing: "registered with router") }
