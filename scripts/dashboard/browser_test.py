@@ -120,6 +120,7 @@ try:
     driver.find_element(By.ID, "tab-traffic").click()
     wait.until(lambda _: len(find("svg.chart")) == 4 and len(find("#recent tbody tr")) >= 10 and find("svg.chart circle"))
     check("404 model_not_found" in driver.find_element(By.ID, "charts").text, "the errors by code miss the 404")
+    check(" in, " in driver.find_element(By.ID, "recent").text, "no token counts in the recent requests")
     shot("traffic")
 
     step = "a narrow window has no horizontal page scroll"

@@ -68,7 +68,7 @@ struct NodeInferenceController<Context: RequestContext> {
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
-        return forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _ in
+        return forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
             Task {
                 await state.end()
                 await engines.checkin(model.id)

@@ -126,8 +126,15 @@ struct InferenceController<Context: RequestContext> {
             extra[.requestID] = requestID
             extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
             let (registry, metrics) = (self.registry, self.metrics)
-            return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome in
-                metrics.requestFinished(model: model, node: lease.nodeID, status: Int(status), duration: .now - arrived, firstByte: firstByte)
+            return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome, usage in
+                metrics.requestFinished(
+                    model: model,
+                    node: lease.nodeID,
+                    status: Int(status),
+                    duration: .now - arrived,
+                    firstByte: firstByte,
+                    usage: usage
+                )
                 Task {
                     await registry.release(lease)
                     if outcome == .upstreamFailed {

@@ -12,11 +12,16 @@ struct RequestRecord: Sendable, Equatable, Codable {
     var latencyMs: Double
     /// Time until the node's response head, in milliseconds.
     var firstByteMs: Double?
+    /// Token counts, when the answer's end carried them.
+    var promptTokens: Int? = nil
+    var completionTokens: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case at, model, status, code
         case nodeID = "node_id"
         case latencyMs = "latency_ms"
         case firstByteMs = "ttfb_ms"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Shared
 
 /// The router's Prometheus metrics, made on one registry that `GET /metrics` renders. No label
 /// carries a URL or secret: nodes are labelled by their ID.
@@ -14,7 +15,15 @@ struct RouterMetrics: Sendable {
     ]
 
     /// A request finished (or failed) with `status` (and an error `code`).
-    func requestFinished(model: String, node: String?, status: Int, duration: Duration, firstByte: Duration? = nil, code: String? = nil) {
+    func requestFinished(
+        model: String,
+        node: String?,
+        status: Int,
+        duration: Duration,
+        firstByte: Duration? = nil,
+        code: String? = nil,
+        usage: TokenUsage? = nil
+    ) {
         registry.makeCounter(name: "switchyard_requests_total", labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
             .increment()
         registry.makeDurationHistogram(name: "switchyard_request_duration_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
@@ -27,7 +36,9 @@ struct RouterMetrics: Sendable {
                 status: status,
                 code: code,
                 latencyMs: duration.milliseconds,
-                firstByteMs: firstByte?.milliseconds
+                firstByteMs: firstByte?.milliseconds,
+                promptTokens: usage?.promptTokens,
+                completionTokens: usage?.completionTokens
             )
         )
     }

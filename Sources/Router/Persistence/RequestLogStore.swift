@@ -14,11 +14,15 @@ struct RequestLogStore: Sendable {
         guard !records.isEmpty else { return }
         try database.write { db in
             let statement = try db.makeStatement(
-                sql: "INSERT INTO request_log (at, model, node_id, status, code, latency_ms, ttfb_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                sql: """
+                    INSERT INTO request_log (at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
             )
             for record in records {
                 try statement.execute(arguments: [
                     record.at, record.model, record.nodeID, record.status, record.code, record.latencyMs, record.firstByteMs,
+                    record.promptTokens, record.completionTokens,
                 ])
             }
         }
@@ -29,7 +33,10 @@ struct RequestLogStore: Sendable {
         try database.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT at, model, node_id, status, code, latency_ms, ttfb_ms FROM request_log ORDER BY id DESC LIMIT ?",
+                sql: """
+                    SELECT at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens
+                    FROM request_log ORDER BY id DESC LIMIT ?
+                    """,
                 arguments: [limit]
             ).map { row in
                 RequestRecord(
@@ -39,7 +46,9 @@ struct RequestLogStore: Sendable {
                     status: row["status"],
                     code: row["code"],
                     latencyMs: row["latency_ms"],
-                    firstByteMs: row["ttfb_ms"]
+                    firstByteMs: row["ttfb_ms"],
+                    promptTokens: row["prompt_tokens"],
+                    completionTokens: row["completion_tokens"]
                 )
             }
         }

@@ -79,6 +79,12 @@ enum RouterDatabase {
                 table.add(column: "admin", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v8-request-log-tokens") { db in
+            try db.alter(table: "request_log") { table in
+                table.add(column: "prompt_tokens", .integer)
+                table.add(column: "completion_tokens", .integer)
+            }
+        }
         return migrator
     }
 }

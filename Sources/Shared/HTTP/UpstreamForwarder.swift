@@ -79,7 +79,8 @@ public struct UpstreamForwarder: Sendable {
     ///   - failure: What a stream that breaks after it started does: end with a final SSE error
     ///     event (the client-facing hop), or drop the connection so the next hop sees the
     ///     failure (an agent behind a router).
-    ///   - onFinish: Called once when relaying ends, however it ends.
+    ///   - onFinish: Called once when relaying ends, however it ends, with the answer's token
+    ///     counts when its end carried them.
     /// - Returns: A response whose body is copied from upstream as it arrives.
     public func relay(
         _ upstream: HTTPClientResponse,
@@ -88,7 +89,7 @@ public struct UpstreamForwarder: Sendable {
         extraHeaders: HTTPFields = [:],
         logger: Logger,
         failure: StreamFailure = .errorEvent,
-        onFinish: @escaping @Sendable (RelayOutcome) -> Void = { _ in }
+        onFinish: @escaping @Sendable (RelayOutcome, TokenUsage?) -> Void = { _, _ in }
     ) -> Response {
         var headers = HopByHopHeaders.forwardable(upstream.headers)
         headers.append(contentsOf: extraHeaders)
@@ -103,13 +104,21 @@ public struct UpstreamForwarder: Sendable {
         let upstreamBody = upstream.body
         let body = ResponseBody { writer in
             let outcome: RelayOutcome
+            // The last two chunks, where the token counts are (no copy: buffers are shared).
+            var tail = (ByteBuffer(), ByteBuffer())
             do {
                 if watch.isWatching {
                     try await watch.cancellingOnClose {
-                        for try await chunk in upstreamBody { try await writer.write(chunk) }
+                        for try await chunk in upstreamBody {
+                            try await writer.write(chunk)
+                            tail = (tail.1, chunk)
+                        }
                     }
                 } else {
-                    for try await chunk in upstreamBody { try await writer.write(chunk) }
+                    for try await chunk in upstreamBody {
+                        try await writer.write(chunk)
+                        tail = (tail.1, chunk)
+                    }
                 }
                 outcome = .completed
             } catch is CancellationError {
@@ -117,7 +126,7 @@ public struct UpstreamForwarder: Sendable {
             } catch {
                 await watch.finish()
                 logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
-                onFinish(.upstreamFailed)
+                onFinish(.upstreamFailed, nil)
                 guard stream, failure == .errorEvent else { throw error }
                 let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
                 try await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
@@ -125,7 +134,9 @@ public struct UpstreamForwarder: Sendable {
                 return
             }
             await watch.finish()
-            onFinish(outcome)
+            var last = tail.0
+            last.writeImmutableBuffer(tail.1)
+            onFinish(outcome, outcome == .completed ? TokenUsage.find(in: last) : nil)
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)

@@ -260,8 +260,10 @@ function renderTraffic(traffic, recent) {
       : [{ name: "all models", values: minutes.map(() => 0) }], (v) => v.toFixed(0)),
     el("figure", { class: "card" }, el("figcaption", {}, "Errors by code, last hour"),
       table(["Status and code", "Count"], Object.entries(errors).sort((a, b) => b[1] - a[1]), "No errors in the last hour.")));
-  $("recent").replaceChildren(table(["Time", "Model", "Node", "Status", "Latency", "First byte"], recent.map((r) => [
-    when(r.at), r.model, r.node_name || "—", `${r.status}${r.code ? " " + r.code : ""}`, ms(r.latency_ms), ms(r.ttfb_ms),
+  const tokens = (r) => (r.prompt_tokens === undefined && r.completion_tokens === undefined ? "—"
+    : `${r.prompt_tokens ?? "?"} in, ${r.completion_tokens ?? 0} out`);
+  $("recent").replaceChildren(table(["Time", "Model", "Node", "Status", "Latency", "First byte", "Tokens"], recent.map((r) => [
+    when(r.at), r.model, r.node_name || "—", `${r.status}${r.code ? " " + r.code : ""}`, ms(r.latency_ms), ms(r.ttfb_ms), tokens(r),
   ]), "No requests yet."));
 }
 
