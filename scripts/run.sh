@@ -79,4 +79,6 @@ curl http://127.0.0.1:8800/v1/chat/completions \\
   -H "Authorization: Bearer $SWITCHYARD_ADMIN_KEY" -H "Content-Type: application/json" \\
   -d '{"model": "HuggingFaceTB/SmolLM2-135M-Instruct", "messages": [{"role": "user", "content": "Tell me about rainbows."}], "max_tokens": 64}'
 
+The dashboard: http://127.0.0.1:8800/dashboard (log in with the admin key above).
+
 DONE
