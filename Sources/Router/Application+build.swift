@@ -51,6 +51,9 @@ func buildApplication(
         ],
         logger: logger
     )
+    if DashboardAssets.directory == nil {
+        logger.warning("dashboard files not found: copy switchyard_SwitchyardRouter.resources next to the executable")
+    }
     return (app, secrets.generated)
 }
 
@@ -120,15 +123,13 @@ func buildRouter(
         registrations: registrations,
         registry: registry
     ).addRoutes(to: router, admin: adminAuth, agentOrAdmin: agentOrAdminAuth)
-    if let assets = try? DashboardAssets.load() {
-        DashboardController(
-            assets: assets,
-            sessions: sessions,
-            isAdminKey: isAdminKey,
-            snapshot: {
-                await DashboardSnapshot.gather(registry: registry, registrations: registrations, traffic: metrics.traffic, requestLog: requestLog)
-            }
-        ).addRoutes(to: router, admin: adminAuth)
-    }
+    DashboardController(
+        assets: DashboardAssets.loadOrPlaceholder(),
+        sessions: sessions,
+        isAdminKey: isAdminKey,
+        snapshot: {
+            await DashboardSnapshot.gather(registry: registry, registrations: registrations, traffic: metrics.traffic, requestLog: requestLog)
+        }
+    ).addRoutes(to: router, admin: adminAuth)
     return router
 }

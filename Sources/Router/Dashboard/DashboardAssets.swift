@@ -12,9 +12,26 @@ struct DashboardAssets: Sendable {
 
     let assets: [String: Asset]
 
+    /// The dashboard's folder in the router's resource bundle (`switchyard_SwitchyardRouter.resources`
+    /// next to the executable), or nil when it was not installed with it.
+    static var directory: URL? {
+        Bundle.module.url(forResource: "Dashboard", withExtension: nil)
+    }
+
+    /// The dashboard's files, or a page explaining that they are missing.
+    static func loadOrPlaceholder() -> DashboardAssets {
+        if let assets = try? load() { return assets }
+        let page = """
+            <!doctype html><html lang="en"><meta charset="utf-8"><title>Switchyard dashboard</title>
+            <p>The dashboard's files are missing: install the <code>switchyard_SwitchyardRouter.resources</code>
+            folder from the build next to the <code>switchyard-router</code> executable.</p></html>
+            """
+        return DashboardAssets(assets: ["index.html": Asset(contentType: "text/html; charset=utf-8", bytes: ByteBuffer(string: page))])
+    }
+
     /// Loads `Resources/Dashboard` from the router's resource bundle.
     static func load() throws -> DashboardAssets {
-        guard let directory = Bundle.module.url(forResource: "Dashboard", withExtension: nil) else {
+        guard let directory else {
             throw DashboardAssetsError.missing
         }
         let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
