@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import NIOFoundationCompat
 
@@ -57,10 +58,18 @@ final class LocalHub: Sendable {
         let app = Application(
             router: Self.router(state),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "local-hub"),
-            onServerRunning: { await port.set($0.localAddress?.port ?? 0) }
+            onServerRunning: { await port.set($0.localAddress?.port ?? 0) },
+            logger: Self.quietLogger
         )
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         return LocalHub(url: "http://127.0.0.1:\(await port.value())", state: state, task: task)
+    }
+
+    /// The hub's own log stays out of the test output (stopping it mid-connection is normal).
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "local-hub")
+        logger.logLevel = .critical
+        return logger
     }
 
     private init(url: String, state: State, task: Task<Void, any Error>) {
