@@ -79,8 +79,9 @@ public struct UpstreamForwarder: Sendable {
     ///   - failure: What a stream that breaks after it started does: end with a final SSE error
     ///     event (the client-facing hop), or drop the connection so the next hop sees the
     ///     failure (an agent behind a router).
-    ///   - onFinish: Called once when relaying ends, however it ends, with the answer's token
-    ///     counts when its end carried them.
+    ///   - onFinish: Called once when relaying ends, however it ends (also when the body never
+    ///     runs because the client left first), with the answer's token counts when its end
+    ///     carried them.
     /// - Returns: A response whose body is copied from upstream as it arrives.
     public func relay(
         _ upstream: HTTPClientResponse,
@@ -102,6 +103,7 @@ public struct UpstreamForwarder: Sendable {
         }
         let status = HTTPResponse.Status(code: Int(upstream.status.code))
         let upstreamBody = upstream.body
+        let completion = RelayCompletion(onFinish)
         let body = ResponseBody { writer in
             let outcome: RelayOutcome
             // The last two chunks, where the token counts are (no copy: buffers are shared).
@@ -126,7 +128,7 @@ public struct UpstreamForwarder: Sendable {
             } catch {
                 await watch.finish()
                 logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
-                onFinish(.upstreamFailed, nil)
+                completion.finish(.upstreamFailed, nil)
                 guard stream, failure == .errorEvent else { throw error }
                 let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
                 try await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
@@ -136,7 +138,7 @@ public struct UpstreamForwarder: Sendable {
             await watch.finish()
             var last = tail.0
             last.writeImmutableBuffer(tail.1)
-            onFinish(outcome, outcome == .completed ? TokenUsage.find(in: last) : nil)
+            completion.finish(outcome, outcome == .completed ? TokenUsage.find(in: last) : nil)
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)
