@@ -1,5 +1,6 @@
 import CGPUShims
 import Foundation
+import Shared
 
 /// Runs one backend's probe in this process: the C shims for CUDA, Vulkan and OpenCL, sysfs for
 /// ROCm, the Metal framework on macOS. Called inside the isolated probe child (see
@@ -34,8 +35,7 @@ enum NativeProbe {
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Int {
-        let elapsed = (ContinuousClock.now - start).components
-        return Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+        Int((ContinuousClock.now - start).milliseconds)
     }
 
     private static func shim(

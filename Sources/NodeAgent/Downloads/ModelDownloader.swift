@@ -200,7 +200,7 @@ actor ModelDownloader {
         var sample = speed[id] ?? (now, bytes, 0)
         let elapsed = now - sample.at
         if elapsed >= .milliseconds(500) {
-            let instant = Double(bytes - sample.bytes) / (Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+            let instant = Double(bytes - sample.bytes) / elapsed.seconds
             sample = (now, bytes, sample.rate == 0 ? instant : 0.7 * sample.rate + 0.3 * instant)
         }
         speed[id] = sample

@@ -44,10 +44,7 @@ struct RouterLink: Service {
                     if case RouterLinkError.rejected = error, downloader != nil {
                         // Rejected (e.g. no executable models yet): registered models may still be
                         // downloaded, after which registering succeeds; try again soon.
-                        if let downloader, await downloader.beginSync() {
-                            try? await syncRegistrations()
-                            await downloader.endSync()
-                        }
+                        await syncRegistrations()
                         delay = min(delay, 5)
                     }
                     logger.warning("router link down; retrying", metadata: ["reason": "\(Self.summary(of: error))", "retry_in_s": "\(delay)"])
@@ -83,18 +80,11 @@ struct RouterLink: Service {
                 let body = try await response.body.collect(upTo: 1 << 16)
                 if response.status == .notFound { throw RouterLinkError.unknownNode }
                 misses = response.status == .ok ? 0 : misses + 1
-                if let reply = try? JSONDecoder().decode(NodeHeartbeatReply.self, from: body), let downloader,
-                    await downloader.syncedVersion != reply.registrationsVersion, await downloader.beginSync()
+                if let reply = try? JSONDecoder().decode(NodeHeartbeatReply.self, from: body),
+                    await downloader?.syncedVersion != reply.registrationsVersion
                 {
                     // Off the heartbeat loop: a slow or failing sync must not make the node miss beats.
-                    Task {
-                        do {
-                            try await syncRegistrations()
-                        } catch {
-                            logger.warning("cannot sync registered models", metadata: ["reason": "\(Self.summary(of: error))"])
-                        }
-                        await downloader.endSync()
-                    }
+                    Task { await syncRegistrations() }
                 }
             } catch let error as RouterLinkError {
                 throw error
@@ -105,15 +95,23 @@ struct RouterLink: Service {
         }
     }
 
-    /// Fetches the registered models and lets the downloader act on them.
-    private func syncRegistrations() async throws {
-        guard let downloader else { return }
-        var request = HTTPClientRequest(url: routerURL + "/v0/models/manifests")
-        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
-        let response = try await client.execute(request, timeout: .seconds(15), logger: logger)
-        let body = try await response.body.collect(upTo: 64 << 20)
-        guard response.status == .ok else { throw RouterLinkError.rejected(status: response.status.code, detail: Self.errorMessage(in: body)) }
-        await downloader.sync(try JSONDecoder().decode(RegisteredModelList.self, from: body))
+    /// Fetches the registered models and lets the downloader act on them, one sync at a time.
+    /// A failure is logged; the next heartbeat that still sees another version tries again.
+    private func syncRegistrations() async {
+        guard let downloader, await downloader.beginSync() else { return }
+        do {
+            var request = HTTPClientRequest(url: routerURL + "/v0/models/manifests")
+            request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
+            let response = try await client.execute(request, timeout: .seconds(15), logger: logger)
+            let body = try await response.body.collect(upTo: 64 << 20)
+            guard response.status == .ok else {
+                throw RouterLinkError.rejected(status: response.status.code, detail: Self.errorMessage(in: body))
+            }
+            await downloader.sync(try JSONDecoder().decode(RegisteredModelList.self, from: body))
+        } catch {
+            logger.warning("cannot sync registered models", metadata: ["reason": "\(Self.summary(of: error))"])
+        }
+        await downloader.endSync()
     }
 
     private func post(_ path: String, body: some Encodable, timeout: TimeAmount) async throws -> HTTPClientResponse {

@@ -153,9 +153,7 @@ struct InferenceController<Context: RequestContext> {
     }
 
     static func milliseconds(_ duration: Duration) -> String {
-        let components = duration.components
-        let value = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-        return String(format: "%.3f", max(0, value))
+        String(format: "%.3f", max(0, duration.milliseconds))
     }
 }
 

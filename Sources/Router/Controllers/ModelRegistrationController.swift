@@ -28,10 +28,7 @@ struct ModelRegistrationController<Context: RequestContext> {
     }
 
     @Sendable func lifecycle(_ request: Request, context: Context) async throws -> ModelLifecycle {
-        let nodes = await registry.snapshot()
-        var reports: [String: [String: DownloadReport]] = [:]
-        for status in nodes { reports[status.node.id] = await registrations.reports(of: status.node.id) }
-        return ModelLifecycle(models: await registrations.all, nodes: nodes, reports: reports)
+        await registrations.lifecycle(on: await registry.snapshot())
     }
 
     @Sendable func unregister(_ request: Request, context: Context) async throws -> HTTPResponse.Status {

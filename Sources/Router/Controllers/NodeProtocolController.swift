@@ -58,10 +58,3 @@ struct NodeProtocolController<Context: RequestContext> {
         return NodeHeartbeatReply(registrationsVersion: await registrations.list.version)
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -40,8 +40,6 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
     /// Gathers a snapshot.
     static func gather(registry: NodeRegistry, registrations: RegisteredModels, traffic: TrafficLog, requestLog: RequestLogStore?) async -> Self {
         let nodes = await registry.snapshot()
-        var reports: [String: [String: DownloadReport]] = [:]
-        for status in nodes { reports[status.node.id] = await registrations.reports(of: status.node.id) }
         let names = Dictionary(nodes.map { ($0.node.id, $0.node.name) }, uniquingKeysWith: { first, _ in first })
         let served = await registry.onlineModels().map { model in
             ServedModel(id: model, nodes: nodes.filter { $0.online && $0.node.routableModels.contains(model) }.map(\.node.name))
@@ -51,7 +49,7 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
             generatedAt: Int(Date().timeIntervalSince1970),
             nodes: nodes.map(NodeView.init),
             served: served,
-            registered: ModelLifecycle(models: await registrations.all, nodes: nodes, reports: reports),
+            registered: await registrations.lifecycle(on: nodes),
             traffic: traffic.lastHour(),
             recent: recent
         )

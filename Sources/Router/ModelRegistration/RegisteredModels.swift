@@ -64,6 +64,11 @@ actor RegisteredModels {
         return entry.byModel
     }
 
+    /// Every registered model with its state on each of `nodes`, from their recent reports.
+    func lifecycle(on nodes: [NodeStatus]) -> ModelLifecycle {
+        ModelLifecycle(models: all, nodes: nodes, reports: Dictionary(nodes.map { ($0.node.id, reports(of: $0.node.id)) }, uniquingKeysWith: { $1 }))
+    }
+
     /// Turns "not found" and "no capable node" into what is true for a registered model:
     /// 503 `model_downloading` with the progress while a node downloads it, else 503
     /// `no_capable_nodes`. Other errors pass unchanged.
