@@ -13,11 +13,11 @@ struct RouterMaintenanceService: Service {
     let logger: Logger
 
     /// Writes the finished requests to the request log, and prunes it now and then.
-    private func writeRequestLog() {
+    private func writeRequestLog() async {
         guard let requestLog else { return }
         do {
-            try requestLog.append(metrics.traffic.drainPending())
-            if Int.random(in: 0..<30) == 0 { try requestLog.prune() }
+            try await requestLog.append(metrics.traffic.drainPending())
+            if Int.random(in: 0..<30) == 0 { try await requestLog.prune() }
         } catch {
             logger.error("cannot write the request log", metadata: ["error": "\(error)"])
         }
@@ -30,7 +30,7 @@ struct RouterMaintenanceService: Service {
                 let queueDepths = await registry.queueDepths()
                 metrics.fleet(nodes: await registry.snapshot(), queueDepths: queueDepths)
                 metrics.traffic.sampleQueues(queueDepths)
-                writeRequestLog()
+                await writeRequestLog()
                 do {
                     try await keys.reload()
                 } catch {

@@ -11,15 +11,15 @@ import Testing
 /// A relay's completion runs exactly once, also when the server never writes the body (the
 /// client left before the head went out): the router releases the node's slot in it.
 @Suite struct RelayCompletionTests {
-    @Test func aRelayWhoseBodyNeverRunsStillFinishesOnce() {
+    @Test func aRelayWhoseBodyNeverRunsStillFinishesOnce() async {
         let outcomes = NIOLockedValueBox<[RelayOutcome]>([])
         do {
             let request = Request(
                 head: HTTPRequest(method: .post, scheme: "http", authority: "router", path: "/v1/chat/completions"),
                 body: RequestBody(buffer: ByteBuffer(string: "{}"))
             )
-            let upstream = HTTPClientResponse(status: .ok, headers: [:], body: .bytes(ByteBuffer(string: "{}")))
-            let response = UpstreamForwarder(client: .shared).relay(
+            let upstream = UpstreamAnswer(status: .ok, headers: [:], body: .streaming(.bytes(ByteBuffer(string: "{}"))))
+            let response = await UpstreamForwarder(client: .shared).relay(
                 upstream,
                 watch: ClientDisconnectWatch(request: request),
                 stream: false,
@@ -29,5 +29,26 @@ import Testing
             #expect(outcomes.withLockedValue { $0 }.isEmpty, "nothing is reported while the response may still be written")
         }
         #expect(outcomes.withLockedValue { $0 } == [.clientDisconnected])
+    }
+
+    @Test func aWholeAnswerFinishesAtOnceWithItsTokenCounts() async {
+        let reports = NIOLockedValueBox<[(RelayOutcome, TokenUsage?)]>([])
+        let request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "router", path: "/v1/chat/completions"),
+            body: RequestBody(buffer: ByteBuffer(string: "{}"))
+        )
+        let body = ByteBuffer(string: #"{"choices":[],"usage":{"completion_tokens":2,"prompt_tokens":5}}"#)
+        let response = await UpstreamForwarder(client: .shared).relay(
+            UpstreamAnswer(status: .ok, headers: ["content-length": "\(body.readableBytes)"], body: .whole(body)),
+            watch: ClientDisconnectWatch(request: request),
+            stream: false,
+            logger: Logger(label: "test")
+        ) { outcome, usage in reports.withLockedValue { $0.append((outcome, usage)) } }
+        #expect(response.body.contentLength == body.readableBytes)
+        #expect(response.headers[HTTPField.Name.contentLength] == "\(body.readableBytes)")
+        let finished = reports.withLockedValue { $0 }
+        #expect(finished.count == 1)
+        #expect(finished.first?.0 == .completed)
+        #expect(finished.first?.1 == TokenUsage(promptTokens: 5, completionTokens: 2))
     }
 }

@@ -14,4 +14,15 @@ import Testing
         #expect(TokenUsage.find(in: ByteBuffer(string: embedding)) == TokenUsage(promptTokens: 5, completionTokens: nil))
         #expect(TokenUsage.find(in: ByteBuffer(string: #"{"error":{"message":"x"}}"#)) == nil)
     }
+
+    @Test("a whole answer is searched from its end: the last counts win, spaces are allowed, a big body costs no more")
+    func searchesTheTail() {
+        let chunks = #"data: {"usage":{"prompt_tokens":1}}"# + "\n\n" + #"data: {"usage":{"prompt_tokens": 7,"completion_tokens": 9}}"#
+        #expect(TokenUsage.find(in: ByteBuffer(string: chunks)) == TokenUsage(promptTokens: 7, completionTokens: 9))
+        let vectors = String(repeating: "0.125,", count: 100_000)
+        let embeddings = #"{"data":[{"embedding":["# + vectors + #"1]}],"usage":{"prompt_tokens":12,"total_tokens":12}}"#
+        #expect(TokenUsage.find(in: ByteBuffer(string: embeddings)) == TokenUsage(promptTokens: 12, completionTokens: nil))
+        #expect(TokenUsage.find(in: ByteBuffer(string: #"{"usage":{"prompt_tokens":"x"}}"#)) == nil)
+        #expect(TokenUsage.find(in: ByteBuffer()) == nil)
+    }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `switchyard-agent serve`: the long-running agent.
 struct ServeCommand: AsyncParsableCommand {
@@ -76,6 +78,10 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        // Swift concurrency's jobs run on NIO's event loops, so a request stays on its
+        // connection's loop instead of hopping to the concurrency pool and back at every await.
+        // Long blocking work (file hashing, model scans) goes to NIO's thread pool.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-agent")
         logger.logLevel = logLevel

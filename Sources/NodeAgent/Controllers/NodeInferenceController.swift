@@ -39,7 +39,7 @@ struct NodeInferenceController<Context: RequestContext> {
             throw watch.closingConnection(OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5))
         }
         await state.begin()
-        let upstream: HTTPClientResponse
+        let upstream: UpstreamAnswer
         do {
             upstream = try await watch.cancellingOnClose {
                 try await forwarder.send(
@@ -48,6 +48,7 @@ struct NodeInferenceController<Context: RequestContext> {
                     headers: HopByHopHeaders.forwardable(request.headers),
                     bearer: nil,
                     timeout: responseTimeout,
+                    stream: fields.stream,
                     logger: context.logger
                 )
             }
@@ -68,7 +69,7 @@ struct NodeInferenceController<Context: RequestContext> {
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
-        return forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
+        return await forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
             Task {
                 await state.end()
                 await engines.checkin(model.id)

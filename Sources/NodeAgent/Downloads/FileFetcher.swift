@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Shared
 
 /// Downloads one artifact file into a `.partial` file, resuming with an HTTP range request from
@@ -27,7 +28,8 @@ struct FileFetcher: Sendable {
         if offset < file.sizeBytes {
             offset = try await transfer(file, into: partial, from: offset, progress: progress)
         }
-        if let problem = try FileDigest.mismatch(of: partial, against: file) {
+        // Hashing gigabytes takes seconds: on NIO's blocking-work pool, not an event loop.
+        if let problem = try await NIOThreadPool.singleton.runIfActive({ try FileDigest.mismatch(of: partial, against: file) }) {
             try? FileManager.default.removeItem(at: partial)
             throw DownloadFailure.permanent("\(file.path): \(problem)")
         }

@@ -33,7 +33,7 @@ final class EngineProcess: @unchecked Sendable {
     /// Starts an engine for `model` and waits until it answers `GET /health` with 200.
     /// - Throws: ``EngineError`` when it cannot start, exits early, or is not ready in time.
     static func launch(model: LocalModel, settings: EngineSettings, client: HTTPClient, logger: Logger) async throws -> EngineProcess {
-        let port = try FreePort.find()
+        let port = try await FreePort.find()
         try FileManager.default.createDirectory(at: settings.logDirectory, withIntermediateDirectories: true)
         let logURL = settings.logDirectory.appendingPathComponent(model.id.replacingOccurrences(of: "/", with: "--") + ".log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)

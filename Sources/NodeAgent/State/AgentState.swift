@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Shared
 
 /// The agent's shared mutable state: its identity, the verdict on every local model, and the
@@ -29,11 +30,14 @@ actor AgentState {
         models.map { Compatibility.verdict(for: $0, on: host, engines: engines) }
     }
 
-    /// Scans the models directory again; returns whether the served list changed.
+    /// Scans the models directory again (reading file headers, on NIO's blocking-work pool);
+    /// returns whether the served list changed.
     @discardableResult
-    func rescan() -> Bool {
+    func rescan() async -> Bool {
         let before = executableModelIDs
-        verdicts = Self.judge(catalogue.scan(), host: host, engines: engines)
+        let catalogue = self.catalogue
+        let models = (try? await NIOThreadPool.singleton.runIfActive { catalogue.scan() }) ?? catalogue.scan()
+        verdicts = Self.judge(models, host: host, engines: engines)
         return before != executableModelIDs
     }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `switchyard-router serve`: the long-running router.
 struct ServeCommand: AsyncParsableCommand {
@@ -39,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        // Run Swift concurrency's jobs on NIO's event loops (as Vapor's template does): a request
+        // then stays on its connection's loop from the socket read through the handler to the
+        // upstream write, instead of hopping to the concurrency pool and back at every await.
+        // The router does no long blocking work on tasks (database writes run on GRDB's queue).
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
         logger.logLevel = logLevel

@@ -65,10 +65,10 @@ struct InferenceController<Context: RequestContext> {
         arrived: ContinuousClock.Instant
     ) async throws -> Response {
         let (request, model) = (inference.request, inference.fields.model)
-        let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
+        let requestID = request.headers[.requestID] ?? RequestIDs.next()
         var logger = context.logger
-        logger[metadataKey: "request.id"] = "\(requestID)"
-        logger[metadataKey: "model"] = "\(model)"
+        // One metadata update (each one re-renders the handler's metadata).
+        logger.handler.metadata.merge(["request.id": "\(requestID)", "model": "\(model)"]) { $1 }
         var headers = HopByHopHeaders.forwardable(request.headers)
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
 
@@ -87,7 +87,7 @@ struct InferenceController<Context: RequestContext> {
             if !tried.isEmpty { metrics.retried(model: model) }
             tried.insert(lease.nodeID)
             let sent = ContinuousClock.now
-            let upstream: HTTPClientResponse
+            let upstream: UpstreamAnswer
             do {
                 let send = {
                     try await forwarder.send(
@@ -96,6 +96,7 @@ struct InferenceController<Context: RequestContext> {
                         headers: headers,
                         bearer: nodeToken,
                         timeout: firstByteTimeout,
+                        stream: inference.fields.stream,
                         logger: logger
                     )
                 }
@@ -111,7 +112,7 @@ struct InferenceController<Context: RequestContext> {
             waiting += .now - sent
             let status = upstream.status.code
             if status == 503 || status == 429 || status >= 500 {
-                _ = try? await upstream.body.collect(upTo: 1 << 20)
+                await upstream.discard()
                 await registry.release(lease)
                 if status != 503 && status != 429 {
                     await exclude(lease, model: model, reason: "the node answered \(status)")
@@ -126,7 +127,9 @@ struct InferenceController<Context: RequestContext> {
             extra[.requestID] = requestID
             extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
             let (registry, metrics) = (self.registry, self.metrics)
-            return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) { outcome, usage in
+            return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) {
+                outcome,
+                usage in
                 metrics.requestFinished(
                     model: model,
                     node: lease.nodeID,
@@ -152,8 +155,11 @@ struct InferenceController<Context: RequestContext> {
         await registry.exclude(nodeID: lease.nodeID, model: model, reason: reason)
     }
 
+    /// `duration` in milliseconds with three decimals, such as `0.042`.
     static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.3f", max(0, duration.milliseconds))
+        let microseconds = max(0, Int((duration.milliseconds * 1000).rounded()))
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
 

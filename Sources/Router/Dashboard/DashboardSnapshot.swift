@@ -44,7 +44,7 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
         let served = await registry.onlineModels().map { model in
             ServedModel(id: model, nodes: nodes.filter { $0.online && $0.node.routableModels.contains(model) }.map(\.node.name))
         }
-        let recent = ((try? requestLog?.recent(limit: 50)) ?? []).map { RecentRequest(record: $0, nodeName: $0.nodeID.flatMap { names[$0] }) }
+        let recent = ((try? await requestLog?.recent(limit: 50)) ?? []).map { RecentRequest(record: $0, nodeName: $0.nodeID.flatMap { names[$0] }) }
         return DashboardSnapshot(
             generatedAt: Int(Date().timeIntervalSince1970),
             nodes: nodes.map(NodeView.init),

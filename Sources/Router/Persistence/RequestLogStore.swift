@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// The recent-requests table in the router's database, pruned to a retention limit.
+/// The recent-requests table in the router's database, pruned to a retention limit. Reads and
+/// writes wait on GRDB's own queue, never blocking an event loop.
 struct RequestLogStore: Sendable {
     let database: DatabaseQueue
     /// Rows older than this are deleted.
@@ -10,9 +11,9 @@ struct RequestLogStore: Sendable {
     var maximumRows = 100_000
 
     /// Appends finished requests.
-    func append(_ records: [RequestRecord]) throws {
+    func append(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
-        try database.write { db in
+        try await database.write { db in
             let statement = try db.makeStatement(
                 sql: """
                     INSERT INTO request_log (at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens)
@@ -29,8 +30,8 @@ struct RequestLogStore: Sendable {
     }
 
     /// The most recent requests, newest first.
-    func recent(limit: Int) throws -> [RequestRecord] {
-        try database.read { db in
+    func recent(limit: Int) async throws -> [RequestRecord] {
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -55,8 +56,9 @@ struct RequestLogStore: Sendable {
     }
 
     /// Deletes rows past the retention limits.
-    func prune(now: Date = Date()) throws {
-        try database.write { db in
+    func prune(now: Date = Date()) async throws {
+        let (retention, maximumRows) = (self.retention, self.maximumRows)
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM request_log WHERE at < ?", arguments: [now.timeIntervalSince1970 - retention])
             try db.execute(
                 sql: "DELETE FROM request_log WHERE id <= (SELECT id FROM request_log ORDER BY id DESC LIMIT 1 OFFSET ?)",

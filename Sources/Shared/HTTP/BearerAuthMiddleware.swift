@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -35,7 +34,9 @@ public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let value = headers[.authorization] else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        var token = parts[1].drop(while: blank)
+        while let last = token.last, blank(last) { token.removeLast() }
+        return token.isEmpty ? nil : String(token)
     }
 }

@@ -16,6 +16,8 @@ extension HTTPClient.Configuration {
         // A refused connection fails the request at once (the router tries the next node)
         // instead of being retried with backoff until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // No spans: nothing consumes them, and filling in their attributes costs every request.
+        configuration.tracing.tracer = nil
         return configuration
     }
 }

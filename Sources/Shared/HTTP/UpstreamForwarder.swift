@@ -21,7 +21,8 @@ public struct UpstreamForwarder: Sendable {
         self.client = client
     }
 
-    /// Sends a POST and returns once the upstream's response head has arrived.
+    /// Sends a POST and returns once the upstream's response head has arrived (with the whole
+    /// body, for a small answer that is not streamed: see ``UpstreamAnswer``).
     ///
     /// A connection the upstream closed before answering anything (a pooled keep-alive
     /// connection it had just given up — llama-server closes idle ones after 5 s) is not the
@@ -32,17 +33,20 @@ public struct UpstreamForwarder: Sendable {
     ///   - headers: End-to-end headers from the incoming request (already filtered).
     ///   - bearer: A token to present upstream as `Authorization: Bearer`.
     ///   - timeout: Time allowed until the response head (connect, queue and prefill included).
+    ///   - stream: Whether the client asked for SSE (the body is then never read whole).
     ///   - logger: The request's logger.
-    /// - Returns: The upstream response, its body not yet read.
-    /// - Throws: The HTTP client's error when nothing was received.
+    /// - Returns: The upstream's answer.
+    /// - Throws: The HTTP client's error when nothing was received, or when a body being read
+    ///   whole broke off.
     public func send(
         to url: String,
         body: ByteBuffer,
         headers: HTTPHeaders,
         bearer: String?,
         timeout: TimeAmount,
+        stream: Bool,
         logger: Logger
-    ) async throws -> HTTPClientResponse {
+    ) async throws -> UpstreamAnswer {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
@@ -53,12 +57,14 @@ public struct UpstreamForwarder: Sendable {
             request.headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
         }
         request.body = .bytes(body)
+        let response: HTTPClientResponse
         do {
-            return try await client.execute(request, timeout: timeout, logger: logger)
+            response = try await client.execute(request, timeout: timeout, logger: logger)
         } catch  where Self.closedBeforeAnswering(error) {
             logger.debug("upstream closed a pooled connection before answering; sending again")
-            return try await client.execute(request, timeout: timeout, logger: logger)
+            response = try await client.execute(request, timeout: timeout, logger: logger)
         }
+        return try await UpstreamAnswer.receive(response, readWhole: !stream)
     }
 
     /// Whether the connection was gone before anything was answered (not the upstream's fault).
@@ -70,7 +76,7 @@ public struct UpstreamForwarder: Sendable {
 
     /// Builds the response that relays an upstream answer to the client.
     /// - Parameters:
-    ///   - upstream: The upstream response.
+    ///   - answer: The upstream's answer.
     ///   - watch: The client's disconnect watch; a stream always starts it, so a client that
     ///     leaves cancels the upstream request. It is finished when relaying ends.
     ///   - stream: Whether the client asked for SSE.
@@ -84,15 +90,15 @@ public struct UpstreamForwarder: Sendable {
     ///     carried them.
     /// - Returns: A response whose body is copied from upstream as it arrives.
     public func relay(
-        _ upstream: HTTPClientResponse,
+        _ answer: UpstreamAnswer,
         watch: ClientDisconnectWatch,
         stream: Bool,
         extraHeaders: HTTPFields = [:],
         logger: Logger,
         failure: StreamFailure = .errorEvent,
         onFinish: @escaping @Sendable (RelayOutcome, TokenUsage?) -> Void = { _, _ in }
-    ) -> Response {
-        var headers = HopByHopHeaders.forwardable(upstream.headers)
+    ) async -> Response {
+        var headers = HopByHopHeaders.forwardable(answer.headers)
         headers.append(contentsOf: extraHeaders)
         if stream { watch.start() }
         if watch.isWatching {
@@ -101,8 +107,16 @@ public struct UpstreamForwarder: Sendable {
             // (the router's, for one) would send its next request into a closing connection.
             headers[.connection] = "close"
         }
-        let status = HTTPResponse.Status(code: Int(upstream.status.code))
-        let upstreamBody = upstream.body
+        let status = HTTPResponse.Status(code: Int(answer.status.code))
+        let upstreamBody: HTTPClientResponse.Body
+        switch answer.body {
+        case .whole(let body):
+            await watch.finish()
+            onFinish(.completed, TokenUsage.find(in: body))
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        case .streaming(let body):
+            upstreamBody = body
+        }
         let completion = RelayCompletion(onFinish)
         let body = ResponseBody { writer in
             let outcome: RelayOutcome

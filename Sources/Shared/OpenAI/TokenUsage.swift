@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 
 /// Token counts of an answer, read from the end of its body: OpenAI's `usage` object
@@ -13,19 +12,33 @@ public struct TokenUsage: Sendable, Equatable {
         self.completionTokens = completionTokens
     }
 
-    /// Finds the counts in the tail of a body (the last chunks); nil when there are none.
-    public static func find(in tail: ByteBuffer) -> TokenUsage? {
-        let text = String(buffer: tail)
+    /// How far from the end of a body the counts are looked for. llama.cpp and OpenAI put
+    /// `usage` (and `timings`) last, so a whole embeddings answer need not be scanned.
+    static let searchedTail = 4096
+
+    /// Finds the counts in the tail of a body (the last chunks, or a whole answer); nil when
+    /// there are none.
+    public static func find(in body: ByteBuffer) -> TokenUsage? {
+        let bytes = body.readableBytesView.suffix(searchedTail)
         let usage = TokenUsage(
-            promptTokens: number(after: "\"prompt_tokens\":", in: text) ?? number(after: "\"prompt_n\":", in: text),
-            completionTokens: number(after: "\"completion_tokens\":", in: text) ?? number(after: "\"predicted_n\":", in: text)
+            promptTokens: number(after: #""prompt_tokens":"#, in: bytes) ?? number(after: #""prompt_n":"#, in: bytes),
+            completionTokens: number(after: #""completion_tokens":"#, in: bytes) ?? number(after: #""predicted_n":"#, in: bytes)
         )
         return usage.promptTokens == nil && usage.completionTokens == nil ? nil : usage
     }
 
-    private static func number(after key: String, in text: String) -> Int? {
-        guard let range = text.range(of: key, options: .backwards) else { return nil }
-        let digits = text[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber }
-        return Int(digits)
+    /// The integer after the last occurrence of `key` (spaces allowed between them).
+    private static func number(after key: String, in bytes: ByteBufferView.SubSequence) -> Int? {
+        let key = Array(key.utf8)
+        guard bytes.count >= key.count else { return nil }
+        var start = bytes.endIndex - key.count
+        while start >= bytes.startIndex {
+            if bytes[start..<start + key.count].elementsEqual(key) {
+                let digits = bytes[(start + key.count)...].drop { $0 == UInt8(ascii: " ") }.prefix { (0x30...0x39).contains($0) }.prefix(18)
+                return digits.isEmpty ? nil : digits.reduce(0) { $0 &* 10 &+ Int($1 - 0x30) }
+            }
+            start -= 1
+        }
+        return nil
     }
 }

@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// An upstream's answer once its head has arrived.
+///
+/// A small answer the client did not ask to stream is read whole before it is relayed: it then
+/// goes to the client in a single write with a `Content-Length` (a proxy that writes head, body
+/// and end separately costs every hop behind it extra wake-ups), and an upstream that breaks
+/// while sending it fails before the client has seen a byte, so the request can still go to
+/// another node.
+public struct UpstreamAnswer: Sendable {
+    /// The answer's body.
+    public enum Body: Sendable {
+        /// Read whole.
+        case whole(ByteBuffer)
+        /// Still arriving; relayed chunk by chunk.
+        case streaming(HTTPClientResponse.Body)
+    }
+
+    /// The upstream's status.
+    public var status: HTTPResponseStatus
+    /// The upstream's headers.
+    public var headers: HTTPHeaders
+    /// The body, whole or still arriving.
+    public var body: Body
+
+    /// Creates an answer.
+    public init(status: HTTPResponseStatus, headers: HTTPHeaders, body: Body) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Answers up to this size are read whole when not streamed (larger ones, and answers
+    /// without a `Content-Length`, are relayed as they arrive).
+    public static let wholeBodyLimit = 1 << 20
+
+    /// Wraps `response`, reading its body first when `readWhole` and it is small enough.
+    /// - Throws: The HTTP client's error when the body breaks off (or ends short) while being read.
+    public static func receive(_ response: HTTPClientResponse, readWhole: Bool) async throws -> UpstreamAnswer {
+        guard readWhole,
+            let length = response.headers.first(name: "content-length").flatMap(Int.init),
+            length <= wholeBodyLimit
+        else {
+            return UpstreamAnswer(status: response.status, headers: response.headers, body: .streaming(response.body))
+        }
+        let body = try await response.body.collect(upTo: max(length, 1))
+        guard body.readableBytes == length else { throw HTTPClientError.remoteConnectionClosed }
+        return UpstreamAnswer(status: response.status, headers: response.headers, body: .whole(body))
+    }
+
+    /// Reads and drops what is left of the body (so the connection can be reused), giving up
+    /// on bodies over 1 MiB.
+    public func discard() async {
+        if case .streaming(let body) = body {
+            _ = try? await body.collect(upTo: 1 << 20)
+        }
+    }
+}
