@@ -86,6 +86,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
     )
     return Application(
         router: router,
+        server: .switchyard,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-agent"),
         services: services,
         onServerRunning: { await readiness.markRunning($0) },

@@ -38,6 +38,7 @@ func buildApplication(
     )
     let app = Application(
         router: router,
+        server: .switchyard,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
         services: [
             HTTPClientService(client: client), HTTPClientService(client: hubClient),

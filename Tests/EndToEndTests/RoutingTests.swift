@@ -99,6 +99,28 @@ struct RoutingTests {
         }
     }
 
+    /// Observed in the engine's log: while anything polls llama-server's `/metrics` (or posts
+    /// any other task), it does not check a non-streamed request's connection. Unlike a stream,
+    /// whose next write fails at once, a non-streamed request's connection is checked once a
+    /// second, hence the bound of two seconds.
+    @Test func aClientLeavingBeforeANonStreamedAnswerCancelsTheEngineRequest() async throws {
+        try await withFleet { fleet in
+            let agent = try #require(fleet.agents.first)
+            let (waiting, port) = try await Self.startLongStream(fleet, agent: agent, stream: false)
+            let engineLog = fleet.directory.appendingPathComponent("\(agent.name)-engines")
+                .appendingPathComponent(TestEnvironment.chatModel.replacingOccurrences(of: "/", with: "--") + ".log")
+            waiting.cancel()
+            let left = ContinuousClock.now
+            try await fleet.eventually("the engine cancels the request", timeout: .seconds(5)) {
+                (try? String(contentsOf: engineLog, encoding: .utf8))?.contains("cancel task") == true
+            }
+            #expect(ContinuousClock.now - left < .seconds(2), "the engine kept generating after the client left")
+            #expect(try await Self.processing(enginePort: port) == 0)
+            // The keep-alive connections in front stay usable.
+            #expect(try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2)).status == 200)
+        }
+    }
+
     @Test func aClientLeavingWhileQueuedGivesUpItsPlace() async throws {
         try await withFleet(agents: 0) { fleet in
             let agent = try await fleet.startAgent(name: "single", extraArguments: ["--slots", "1"])
@@ -117,11 +139,12 @@ struct RoutingTests {
         }
     }
 
-    /// Starts a long streamed chat and waits until the agent's engine generates it.
+    /// Starts a long chat (streamed unless told otherwise) and waits until the agent's engine
+    /// generates it.
     /// - Returns: The client's task (cancel it to leave) and the engine's port.
-    static func startLongStream(_ fleet: Fleet, agent: ManagedProcess) async throws -> (Task<Void, any Error>, Int) {
+    static func startLongStream(_ fleet: Fleet, agent: ManagedProcess, stream: Bool = true) async throws -> (Task<Void, any Error>, Int) {
         let streaming = Task {
-            let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: true))
+            let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: stream))
             for try await _ in response.body {}
         }
         try await fleet.eventually("the engine is generating") {

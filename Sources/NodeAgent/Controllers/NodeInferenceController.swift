@@ -6,7 +6,7 @@ import Shared
 
 /// `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`: checks the model is one
 /// this node serves, makes sure its engine runs, and relays the request to it unchanged.
-struct NodeInferenceController<Context: RequestContext> {
+struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
     let state: AgentState
     let engines: EnginePool
     let forwarder: UpstreamForwarder
@@ -25,7 +25,7 @@ struct NodeInferenceController<Context: RequestContext> {
         }
         try Self.check(model, accepts: route)
         // A streaming client that leaves while the engine loads or prefills cancels the request.
-        let watch = ClientDisconnectWatch(request: request)
+        let watch = ClientDisconnectWatch(request: request, connection: await context.connectionCloseNotifier())
         if fields.stream { watch.start() }
         let engineURL: String
         do {

@@ -15,7 +15,7 @@ import Shared
 /// failure, a timeout, a 5xx other than 503, or a stream the node drops excludes the model on
 /// that node; 429/503 mean busy (try another, no exclusion); 4xx are the client's and pass
 /// through.
-struct InferenceController<Context: RequestContext> {
+struct InferenceController<Context: ConnectionAwareRequestContext> {
     let registry: NodeRegistry
     let registrations: RegisteredModels
     let forwarder: UpstreamForwarder
@@ -34,7 +34,7 @@ struct InferenceController<Context: RequestContext> {
         let model = inference.fields.model
         // Streams are watched from the start, other requests once they have to queue: a client
         // that leaves gives up its place in the queue and cancels the node's request.
-        let watch = ClientDisconnectWatch(request: inference.request)
+        let watch = ClientDisconnectWatch(request: inference.request, connection: await context.connectionCloseNotifier())
         do {
             guard inference.fields.stream else { return try await route(inference, watch: watch, context: context, arrived: arrived) }
             watch.start()
@@ -100,8 +100,8 @@ struct InferenceController<Context: RequestContext> {
                         logger: logger
                     )
                 }
-                // A non-streaming request that queued is watched from then on (streams already are).
-                upstream = try await watch.isWatching && !inference.fields.stream ? watch.cancellingOnClose(send) : send()
+                // Streams are already watched as a whole; a client leaving cancels anything else here.
+                upstream = try await watch.isNoticing && !inference.fields.stream ? watch.cancellingOnClose(send) : send()
             } catch {
                 waiting += .now - sent
                 await registry.release(lease)

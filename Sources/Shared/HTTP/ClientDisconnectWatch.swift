@@ -18,15 +18,36 @@ public final class ClientDisconnectWatch: Sendable {
         var nextWaiter = 0
         var releaseWaiter: CheckedContinuation<Void, Never>?
         var watcher: Task<Void, Never>?
+        var registration: Int?
     }
 
     private let body: RequestBody
     private let state = NIOLockedValueBox(State())
+    /// The connection's close notifier (this watch's registration is in `state`).
+    private let connection: ConnectionCloseNotifier?
 
-    /// Creates a watch over the request's connection; nothing is watched until ``start()``.
-    public init(request: Request) {
+    /// Creates a watch over the request's connection.
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - connection: The connection's close notifier: with it, the client leaving is noticed
+    ///     from the start, at no cost to the connection. Without it, nothing is watched until
+    ///     ``start()``.
+    public init(request: Request, connection: ConnectionCloseNotifier? = nil) {
         self.body = request.body
+        self.connection = connection
+        guard let connection else { return }
+        let registration = connection.observe { [weak self] in self?.markClosed() }
+        state.withLockedValue { $0.registration = registration }
     }
+
+    deinit {
+        if let connection, let registration = state.withLockedValue(\.registration) {
+            connection.stopObserving(registration)
+        }
+    }
+
+    /// Whether a client leaving is noticed now (the connection's notifier, or a started watch).
+    public var isNoticing: Bool { connection != nil || isWatching }
 
     /// Whether the watch has started (the connection closes after this response).
     public var isWatching: Bool { state.withLockedValue(\.watching) }

@@ -1,15 +1,26 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of both servers: Hummingbird's basics, with JSON written the way OpenAI
 /// clients expect to read it (slashes in model IDs unescaped, keys in a stable order).
-public struct SwitchyardRequestContext: RequestContext {
+public struct SwitchyardRequestContext: ConnectionAwareRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
+    /// The request's connection.
+    private let channel: any Channel
 
     /// Creates the context for one request.
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    public func connectionCloseNotifier() async -> ConnectionCloseNotifier? {
+        if channel.eventLoop.inEventLoop {
+            return try? channel.pipeline.syncOperations.handler(type: ConnectionCloseNotifier.self)
+        }
+        return try? await channel.pipeline.handler(type: ConnectionCloseNotifier.self).get()
     }
 
     /// The encoder for response bodies.
@@ -23,4 +34,10 @@ extension JSONEncoder {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
+}
+
+/// A request context that can tell when the request's client leaves.
+public protocol ConnectionAwareRequestContext: RequestContext {
+    /// The connection's ``ConnectionCloseNotifier``, when the server installed one.
+    func connectionCloseNotifier() async -> ConnectionCloseNotifier?
 }
