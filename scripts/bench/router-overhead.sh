@@ -3,7 +3,8 @@
 # upstream: wrk → agent directly; wrk → nginx (reverse proxy in the router's place) → agent;
 # wrk → switchyard-router → agent. The agent's GGUF engine is an nginx serving a fixed chat
 # completion (declared with --engine gguf=URL), so the numbers measure the proxies, not a model.
-# Also runs the node-selection micro-benchmark. Prints a Markdown table.
+# Also reports the CPU time the router and the agent spent per request (from /proc), and runs the
+# node-selection micro-benchmark. Prints Markdown tables.
 #
 # Usage: scripts/bench/router-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -84,24 +85,32 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = os.getenv("BENCH_AUTH")
 LUA
 
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 run() {
     local label="$1" url="$2" auth="$3"
     curl -fs -o /dev/null -H "Authorization: $auth" -H 'Content-Type: application/json' \
         -d "{\"model\":\"$model\",\"messages\":[]}" "$url" || die "$label: the warm-up request failed"
-    local out
+    local out router0 agent0 router1 agent1
+    router0=$(cpu_ticks "${pids[0]}") agent0=$(cpu_ticks "${pids[1]}")
     out=$(BENCH_AUTH="$auth" wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$url")
-    local rps p50 p99 errors
+    router1=$(cpu_ticks "${pids[0]}") agent1=$(cpu_ticks "${pids[1]}")
+    local rps p50 p99 errors requests tick_us
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-    printf '| %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}"
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    tick_us=$((1000000 / $(getconf CLK_TCK)))
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}" \
+        "$(((router1 - router0) * tick_us / requests))" "$(((agent1 - agent0) * tick_us / requests))"
 }
 
 echo "wrk: $((connections < 2 ? 1 : 2)) thread(s), $connections connection(s), ${duration} s per run, $(nproc) cores shared by everything"
 echo
-echo "| path | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
+echo "| path | requests/s | p50 | p99 | non-2xx | router CPU µs/request | agent CPU µs/request |"
+echo "|---|---|---|---|---|---|---|"
 run "client → agent (direct)" "http://127.0.0.1:$agent_port/v1/chat/completions" "Bearer $token"
 run "client → nginx → agent" "http://127.0.0.1:$proxy_port/v1/chat/completions" "Bearer $token"
 run "client → switchyard-router → agent" "http://127.0.0.1:$router_port/v1/chat/completions" "Bearer $admin"
