@@ -81,10 +81,12 @@ struct ServeCommand: AsyncParsableCommand {
         // Swift concurrency's jobs run on NIO's event loops, so a request stays on its
         // connection's loop instead of hopping to the concurrency pool and back at every await.
         // Long blocking work (file hashing, model scans) goes to NIO's thread pool.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // NIO requires the main thread for this.
+        let onEventLoops = await MainActor.run { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-agent")
         logger.logLevel = logLevel
+        if !onEventLoops { logger.notice("Swift concurrency runs on its own thread pool (NIO could not take it over)") }
 
         guard let nodeToken = ProcessInfo.processInfo.environment["SWITCHYARD_NODE_TOKEN"], !nodeToken.isEmpty else {
             throw ValidationError("SWITCHYARD_NODE_TOKEN is not set: the agent needs the node token it shares with the router.")

@@ -75,7 +75,8 @@ struct FileFetcher: Sendable {
         try handle.seek(toOffset: UInt64(written))
         do {
             for try await chunk in response.body {
-                try handle.write(contentsOf: chunk.readableBytesView)
+                // A write can stall while the kernel flushes dirty pages: not on an event loop.
+                try await NIOThreadPool.singleton.runIfActive { try handle.write(contentsOf: chunk.readableBytesView) }
                 written += Int64(chunk.readableBytes)
                 guard written <= file.sizeBytes else { throw DownloadFailure.permanent("\(file.path) is larger than the hub says") }
                 await progress(written)

@@ -14,6 +14,8 @@ actor AgentState {
     private let engines: EngineCatalog
     private(set) var verdicts: [ModelVerdict]
     private(set) var inFlight = 0
+    /// How many scans have started (the newest one's result wins).
+    private var scans = 0
 
     /// Creates the state and scans the models directory once.
     init(catalogue: ModelCatalogue, host: HostProfile, engines: EngineCatalog, capacity: Int, instanceID: String = UUID().uuidString.lowercased()) {
@@ -35,8 +37,13 @@ actor AgentState {
     @discardableResult
     func rescan() async -> Bool {
         let before = executableModelIDs
+        scans += 1
+        let scan = scans
         let catalogue = self.catalogue
         let models = (try? await NIOThreadPool.singleton.runIfActive { catalogue.scan() }) ?? catalogue.scan()
+        // Scans can overlap (the actor is re-entered while one runs): an older one that ends
+        // last must not undo what a newer one found.
+        guard scan == scans else { return false }
         verdicts = Self.judge(models, host: host, engines: engines)
         return before != executableModelIDs
     }

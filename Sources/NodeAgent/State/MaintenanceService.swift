@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// The agent's background upkeep: rescans the models directory when it changes, and lets the
@@ -14,10 +15,10 @@ struct MaintenanceService: Service {
     func run() async throws {
         await engines.maintain(models: await state.executableModels)
         await cancelWhenGracefulShutdown {
-            var fingerprint = catalogue.fingerprint()
+            var fingerprint = await directoryFingerprint()
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                let current = catalogue.fingerprint()
+                let current = await directoryFingerprint()
                 if current != fingerprint {
                     fingerprint = current
                     if await state.rescan() {
@@ -29,5 +30,11 @@ struct MaintenanceService: Service {
             }
         }
         await engines.shutdown()
+    }
+
+    /// The models directory's fingerprint, walked on NIO's blocking-work pool.
+    private func directoryFingerprint() async -> Int {
+        let catalogue = self.catalogue
+        return (try? await NIOThreadPool.singleton.runIfActive { catalogue.fingerprint() }) ?? catalogue.fingerprint()
     }
 }

@@ -44,11 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
         // Run Swift concurrency's jobs on NIO's event loops (as Vapor's template does): a request
         // then stays on its connection's loop from the socket read through the handler to the
         // upstream write, instead of hopping to the concurrency pool and back at every await.
-        // The router does no long blocking work on tasks (database writes run on GRDB's queue).
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // Tasks must then not block for long: the request log is written through GRDB's queue;
+        // the rare node and key writes (a few milliseconds) stay synchronous for their order.
+        // NIO requires the main thread for this.
+        let onEventLoops = await MainActor.run { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
         logger.logLevel = logLevel
+        if !onEventLoops { logger.notice("Swift concurrency runs on its own thread pool (NIO could not take it over)") }
         let environment = ProcessInfo.processInfo.environment
         let configuration = RouterConfiguration(
             host: host,

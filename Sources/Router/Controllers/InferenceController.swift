@@ -106,7 +106,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
                 waiting += .now - sent
                 await registry.release(lease)
                 if watch.isClosed || Task.isCancelled { throw CancellationError() }  // the client left: not the node's fault
-                await exclude(lease, model: model, reason: "no answer before the first byte: \(UpstreamErrorSummary.describe(error))")
+                await exclude(lease, model: model, reason: "failed before its answer reached the client: \(UpstreamErrorSummary.describe(error))")
                 continue
             }
             waiting += .now - sent

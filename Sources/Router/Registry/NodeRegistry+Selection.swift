@@ -64,7 +64,9 @@ extension NodeRegistry {
             await self?.abandon(model: model, ticket: ticket, with: OpenAIError.queueTimeout(model))
         }
         defer { timer.cancel() }
-        watch?.start()
+        // Hummingbird's own watcher (which closes the connection afterwards) only where the
+        // connection has no close notifier.
+        if let watch, !watch.isNoticing { watch.start() }
         let departure = watch.map { watch in
             Task { [weak self] in
                 await watch.closed()

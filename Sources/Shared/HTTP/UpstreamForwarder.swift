@@ -112,7 +112,7 @@ public struct UpstreamForwarder: Sendable {
         switch answer.body {
         case .whole(let body):
             await watch.finish()
-            onFinish(.completed, TokenUsage.find(in: body))
+            onFinish(watch.isClosed ? .clientDisconnected : .completed, TokenUsage.find(in: body))
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .streaming(let body):
             upstreamBody = body
@@ -123,7 +123,7 @@ public struct UpstreamForwarder: Sendable {
             // The last two chunks, where the token counts are (no copy: buffers are shared).
             var tail = (ByteBuffer(), ByteBuffer())
             do {
-                if watch.isWatching {
+                if watch.isNoticing {
                     try await watch.cancellingOnClose {
                         for try await chunk in upstreamBody {
                             try await writer.write(chunk)
@@ -139,6 +139,8 @@ public struct UpstreamForwarder: Sendable {
                 outcome = .completed
             } catch is CancellationError {
                 outcome = .clientDisconnected
+            } catch  where watch.isClosed {
+                outcome = .clientDisconnected  // the write to a client that left failed: not the upstream's fault
             } catch {
                 await watch.finish()
                 logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
