@@ -54,11 +54,14 @@ struct RoutingTests {
         }
     }
 
+    /// Streams keep their keep-alive connections (the close notifier watches them, not
+    /// Hummingbird's consuming watcher), and the requests that follow on the pooled connections
+    /// succeed without excluding anything.
     @Test func requestsAfterAStreamReuseNoClosingConnection() async throws {
         try await withFleet { fleet in
             for round in 0..<3 {
                 let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 4, stream: true))
-                #expect(response.headers.first(name: "connection")?.lowercased() == "close")
+                #expect(response.headers.first(name: "connection")?.lowercased() != "close", "a stream closed its connection")
                 _ = try await response.body.collect(upTo: 1 << 20)
                 for _ in 0..<3 {
                     let (status, body) = try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2))

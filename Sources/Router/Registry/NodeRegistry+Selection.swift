@@ -64,9 +64,7 @@ extension NodeRegistry {
             await self?.abandon(model: model, ticket: ticket, with: OpenAIError.queueTimeout(model))
         }
         defer { timer.cancel() }
-        // Hummingbird's own watcher (which closes the connection afterwards) only where the
-        // connection has no close notifier.
-        if let watch, !watch.isNoticing { watch.start() }
+        watch?.start()
         let departure = watch.map { watch in
             Task { [weak self] in
                 await watch.closed()

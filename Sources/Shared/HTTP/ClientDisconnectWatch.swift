@@ -3,12 +3,14 @@ import NIOConcurrencyHelpers
 
 /// Notices a client leaving for the whole life of one request: while it waits in a queue, while
 /// the node prepares the first byte, and while the response streams. Hummingbird does not cancel
-/// a handler when its client goes away, and its inbound-close watcher can be used once per
-/// request, so this one watcher, started once, spans the handler and the response body.
+/// a handler when its client goes away.
 ///
-/// Watching consumes the connection's inbound side, so the server closes the connection after
-/// the response; start it only where that is worth it (streams, queued requests), and send
-/// `Connection: close` with the response (``isWatching``).
+/// On the servers' connections a ``ConnectionCloseNotifier`` tells the watch, at no cost to the
+/// connection. Without one (a connection set up otherwise), ``start()`` falls back to
+/// Hummingbird's inbound-close watcher, usable once per request and spanning the handler and
+/// the response body; it consumes the connection's inbound side, so the server closes the
+/// connection after the response: start it only where that is worth it (streams, queued
+/// requests), and send `Connection: close` with the response (``isWatching``).
 public final class ClientDisconnectWatch: Sendable {
     private struct State {
         var watching = false
@@ -64,9 +66,12 @@ public final class ClientDisconnectWatch: Sendable {
     /// Whether the client has gone away.
     public var isClosed: Bool { state.withLockedValue(\.closed) }
 
-    /// Starts watching (once; later calls do nothing). The watcher ends on ``finish()`` or
+    /// Starts Hummingbird's inbound-close watcher (once; later calls do nothing), unless the
+    /// connection's notifier already notices the client leaving: then nothing needs to start,
+    /// and the connection stays open for the next request. The watcher ends on ``finish()`` or
     /// when the client goes away.
     public func start() {
+        guard connection == nil else { return }
         state.withLockedValue { state in
             guard !state.watching else { return }
             state.watching = true
