@@ -11,17 +11,13 @@ import Testing
 /// A relay's completion runs exactly once, also when the server never writes the body (the
 /// client left before the head went out): the router releases the node's slot in it.
 @Suite struct RelayCompletionTests {
-    @Test func aRelayWhoseBodyNeverRunsStillFinishesOnce() async {
+    @Test func aRelayWhoseBodyNeverRunsStillFinishesOnce() {
         let outcomes = NIOLockedValueBox<[RelayOutcome]>([])
         do {
-            let request = Request(
-                head: HTTPRequest(method: .post, scheme: "http", authority: "router", path: "/v1/chat/completions"),
-                body: RequestBody(buffer: ByteBuffer(string: "{}"))
-            )
             let upstream = UpstreamAnswer(status: .ok, headers: [:], body: .streaming(.bytes(ByteBuffer(string: "{}"))))
-            let response = await UpstreamForwarder(client: .shared).relay(
+            let response = UpstreamForwarder(client: .shared).relay(
                 upstream,
-                watch: ClientDisconnectWatch(request: request),
+                watch: ClientDisconnectWatch(connection: nil),
                 stream: false,
                 logger: Logger(label: "test")
             ) { outcome, _ in outcomes.withLockedValue { $0.append(outcome) } }
@@ -31,16 +27,12 @@ import Testing
         #expect(outcomes.withLockedValue { $0 } == [.clientDisconnected])
     }
 
-    @Test func aWholeAnswerFinishesAtOnceWithItsTokenCounts() async {
+    @Test func aWholeAnswerFinishesAtOnceWithItsTokenCounts() {
         let reports = NIOLockedValueBox<[(RelayOutcome, TokenUsage?)]>([])
-        let request = Request(
-            head: HTTPRequest(method: .post, scheme: "http", authority: "router", path: "/v1/chat/completions"),
-            body: RequestBody(buffer: ByteBuffer(string: "{}"))
-        )
         let body = ByteBuffer(string: #"{"choices":[],"usage":{"completion_tokens":2,"prompt_tokens":5}}"#)
-        let response = await UpstreamForwarder(client: .shared).relay(
+        let response = UpstreamForwarder(client: .shared).relay(
             UpstreamAnswer(status: .ok, headers: ["content-length": "\(body.readableBytes)"], body: .whole(body)),
-            watch: ClientDisconnectWatch(request: request),
+            watch: ClientDisconnectWatch(connection: nil),
             stream: false,
             logger: Logger(label: "test")
         ) { outcome, usage in reports.withLockedValue { $0.append((outcome, usage)) } }

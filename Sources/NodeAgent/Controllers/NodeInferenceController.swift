@@ -24,19 +24,16 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
             throw OpenAIError.modelNotFound(fields.model)
         }
         try Self.check(model, accepts: route)
-        // A streaming client that leaves while the engine loads or prefills cancels the request.
-        let watch = ClientDisconnectWatch(request: request, connection: await context.connectionCloseNotifier())
-        if fields.stream { watch.start() }
+        // A client that leaves while the engine loads, prefills or generates cancels the request.
+        let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
         let engineURL: String
         do {
             engineURL = try await watch.cancellingOnClose { try await self.engines.checkout(model) }
         } catch is CancellationError {
-            await watch.finish()
             throw CancellationError()
         } catch {
-            await watch.finish()
             context.logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
-            throw watch.closingConnection(OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5))
+            throw OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5)
         }
         await state.begin()
         let upstream: UpstreamAnswer
@@ -53,7 +50,6 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
                 )
             }
         } catch {
-            await watch.finish()
             await state.end()
             await engines.checkin(model.id)
             if error is CancellationError {
@@ -64,12 +60,12 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
                 "engine request failed",
                 metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"]
             )
-            throw watch.closingConnection(OpenAIError.upstreamError("The engine for '\(model.id)' did not answer."))
+            throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
         }
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
-        return await forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
+        return forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
             Task {
                 await state.end()
                 await engines.checkin(model.id)

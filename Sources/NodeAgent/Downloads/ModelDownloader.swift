@@ -60,8 +60,8 @@ actor ModelDownloader {
     /// Applies the router's list: removes what is no longer registered, then starts, keeps or
     /// reports on every registered model.
     func sync(_ list: RegisteredModelList) async {
-        let unsafe = list.models.filter { !$0.hasSafePaths }
-        registered = Dictionary(list.models.filter(\.hasSafePaths).map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        let (safe, unsafe) = (list.models.filter(\.hasSafePaths), list.models.filter { !$0.hasSafePaths })
+        registered = Dictionary(safe.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         // Stop downloads of models unregistered or registered again with other files.
         for (id, job) in jobs where registered[id]?.fingerprint != job.fingerprint {
             job.task.cancel()
@@ -85,7 +85,7 @@ actor ModelDownloader {
             try? FileManager.default.removeItem(at: stagingRoot.appendingPathComponent(entry))
         }
         if removed { await state.rescan() }
-        for model in list.models where model.hasSafePaths { await consider(model) }
+        for model in safe { await consider(model) }
         syncedVersion = list.version
         startWaiting()
     }

@@ -40,7 +40,7 @@ actor AgentState {
         scans += 1
         let scan = scans
         let catalogue = self.catalogue
-        let models = (try? await NIOThreadPool.singleton.runIfActive { catalogue.scan() }) ?? catalogue.scan()
+        let models = await NIOThreadPool.singleton.blocking { catalogue.scan() }
         // Scans can overlap (the actor is re-entered while one runs): an older one that ends
         // last must not undo what a newer one found.
         guard scan == scans else { return false }

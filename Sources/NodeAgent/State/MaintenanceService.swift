@@ -35,6 +35,6 @@ struct MaintenanceService: Service {
     /// The models directory's fingerprint, walked on NIO's blocking-work pool.
     private func directoryFingerprint() async -> Int {
         let catalogue = self.catalogue
-        return (try? await NIOThreadPool.singleton.runIfActive { catalogue.fingerprint() }) ?? catalogue.fingerprint()
+        return await NIOThreadPool.singleton.blocking { catalogue.fingerprint() }
     }
 }

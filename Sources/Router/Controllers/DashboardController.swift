@@ -9,7 +9,7 @@ import Shared
 /// (a session in an `HttpOnly`, `SameSite=Strict` cookie plus a CSRF token), a JSON snapshot of
 /// the fleet, and the same snapshot live as server-sent events. The page's actions use the admin
 /// API with the session.
-struct DashboardController<Context: RequestContext> {
+struct DashboardController<Context: ConnectionAwareRequestContext> {
     let assets: DashboardAssets
     let sessions: DashboardSessions
     let isAdminKey: @Sendable (String) async -> Bool
@@ -71,8 +71,7 @@ struct DashboardController<Context: RequestContext> {
 
     /// A snapshot every `interval` as `event: snapshot`, for five minutes (the browser reconnects).
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
-        let watch = ClientDisconnectWatch(request: request)
-        watch.start()
+        let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
         let body = ResponseBody { writer in
             let until = ContinuousClock.now + .seconds(300)
             let encoder = JSONEncoder()
@@ -83,12 +82,11 @@ struct DashboardController<Context: RequestContext> {
                     try await Task.sleep(for: self.interval)
                 }
             }
-            await watch.finish()
             try await writer.finish(nil)
         }
         return Response(
             status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"],
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: body
         )
     }

@@ -32,28 +32,20 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
     @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
         let arrived = ContinuousClock.now
         let model = inference.fields.model
-        // Streams are watched from the start, other requests once they have to queue: a client
-        // that leaves gives up its place in the queue and cancels the node's request.
-        let watch = ClientDisconnectWatch(request: inference.request, connection: await context.connectionCloseNotifier())
+        // A client that leaves cancels the request wherever it is: in the model's queue (it gives
+        // up its place), at the node, or streaming (the relay goes on watching).
+        let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
         do {
-            guard inference.fields.stream else { return try await route(inference, watch: watch, context: context, arrived: arrived) }
-            watch.start()
             return try await watch.cancellingOnClose { try await route(inference, watch: watch, context: context, arrived: arrived) }
         } catch is CancellationError {
-            await watch.finish()
             metrics.requestFinished(model: model, node: nil, status: 499, duration: .now - arrived, code: "client_closed_request")
             context.logger.info("client left before the answer started", metadata: ["model": "\(model)"])
             throw CancellationError()
         } catch var error as OpenAIError {
-            await watch.finish()
             if ["model_not_found", "no_capable_nodes"].contains(error.body.code) {
                 error = await registrations.explain(error, model: model)
             }
-            error = watch.closingConnection(error)
             metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived, code: error.body.code)
-            throw error
-        } catch {
-            await watch.finish()
             throw error
         }
     }
@@ -78,7 +70,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             let lease: NodeLease
             let queued = ContinuousClock.now
             do {
-                lease = try await registry.lease(model: model, excluding: tried, watch: watch)
+                lease = try await registry.lease(model: model, excluding: tried)
             } catch let error as OpenAIError where !tried.isEmpty && error.status != .tooManyRequests {
                 break  // every candidate failed already: report the upstream failure
             }
@@ -89,19 +81,15 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             let sent = ContinuousClock.now
             let upstream: UpstreamAnswer
             do {
-                let send = {
-                    try await forwarder.send(
-                        to: lease.url + inference.route.path,
-                        body: inference.body,
-                        headers: headers,
-                        bearer: nodeToken,
-                        timeout: firstByteTimeout,
-                        stream: inference.fields.stream,
-                        logger: logger
-                    )
-                }
-                // Streams are already watched as a whole; a client leaving cancels anything else here.
-                upstream = try await watch.isNoticing && !inference.fields.stream ? watch.cancellingOnClose(send) : send()
+                upstream = try await forwarder.send(
+                    to: lease.url + inference.route.path,
+                    body: inference.body,
+                    headers: headers,
+                    bearer: nodeToken,
+                    timeout: firstByteTimeout,
+                    stream: inference.fields.stream,
+                    logger: logger
+                )
             } catch {
                 waiting += .now - sent
                 await registry.release(lease)
@@ -127,7 +115,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             extra[.requestID] = requestID
             extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
             let (registry, metrics) = (self.registry, self.metrics)
-            return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) {
+            return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) {
                 outcome,
                 usage in
                 metrics.requestFinished(

@@ -29,11 +29,9 @@ struct DashboardAssets: Sendable {
         return DashboardAssets(assets: ["index.html": Asset(contentType: "text/html; charset=utf-8", bytes: ByteBuffer(string: page))])
     }
 
-    /// Loads `Resources/Dashboard` from the router's resource bundle.
-    static func load() throws -> DashboardAssets {
-        guard let directory else {
-            throw DashboardAssetsError.missing
-        }
+    /// Loads `Resources/Dashboard` from the router's resource bundle; nil when it is not there.
+    static func load() throws -> DashboardAssets? {
+        guard let directory else { return nil }
         let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
         var assets: [String: Asset] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
@@ -57,9 +55,4 @@ struct DashboardAssets: Sendable {
         ]
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.bytes))
     }
-}
-
-enum DashboardAssetsError: Error, CustomStringConvertible {
-    case missing
-    var description: String { "the dashboard's resources are missing from the router's bundle" }
 }

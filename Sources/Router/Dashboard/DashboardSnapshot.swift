@@ -41,9 +41,11 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
     static func gather(registry: NodeRegistry, registrations: RegisteredModels, traffic: TrafficLog, requestLog: RequestLogStore?) async -> Self {
         let nodes = await registry.snapshot()
         let names = Dictionary(nodes.map { ($0.node.id, $0.node.name) }, uniquingKeysWith: { first, _ in first })
-        let served = await registry.onlineModels().map { model in
-            ServedModel(id: model, nodes: nodes.filter { $0.online && $0.node.routableModels.contains(model) }.map(\.node.name))
+        var servers: [String: [String]] = [:]
+        for status in nodes where status.online {
+            for model in status.node.routableModels { servers[model, default: []].append(status.node.name) }
         }
+        let served = servers.keys.sorted().map { ServedModel(id: $0, nodes: servers[$0]!) }
         let recent = ((try? await requestLog?.recent(limit: 50)) ?? []).map { RecentRequest(record: $0, nodeName: $0.nodeID.flatMap { names[$0] }) }
         return DashboardSnapshot(
             generatedAt: Int(Date().timeIntervalSince1970),

@@ -75,9 +75,9 @@ actor RegisteredModels {
     func explain(_ error: OpenAIError, model: String) -> OpenAIError {
         guard ["model_not_found", "no_capable_nodes"].contains(error.body.code), models[model] != nil else { return error }
         let pending = reports.keys.sorted().compactMap { node in
-            reports(of: node)[model].flatMap { [.downloading, .queued].contains($0.state) ? (node, $0) : nil }
+            reports(of: node)[model].flatMap { [.downloading, .queued].contains($0.state) ? $0 : nil }
         }
-        guard let (_, report) = pending.max(by: { $0.1.percent < $1.1.percent }) else {
+        guard let report = pending.max(by: { $0.percent < $1.percent }) else {
             return OpenAIError.noCapableNodes(model)
         }
         // Progress only: node names are the operator's business, not the API client's.

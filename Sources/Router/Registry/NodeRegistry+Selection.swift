@@ -42,10 +42,9 @@ extension NodeRegistry {
     /// A slot for `model`, waiting in the model's FIFO queue when every candidate is busy.
     /// - Throws: ``OpenAIError``: 404 `model_not_found` (never advertised), 503
     ///   `no_capable_nodes` (known, nobody can take it), 429 `queue_full`, 504 `queue_timeout`;
-    ///   `CancellationError` when the waiting task is cancelled (the client went away).
-    /// - Parameter watch: Started when the request has to queue; a client that leaves then
+    ///   `CancellationError` when the waiting task is cancelled (the client went away): it
     ///   gives up its place.
-    func lease(model: String, excluding excluded: Set<String> = [], watch: ClientDisconnectWatch? = nil) async throws -> NodeLease {
+    func lease(model: String, excluding excluded: Set<String> = []) async throws -> NodeLease {
         switch tryAcquire(model: model, excluding: excluded) {
         case .leased(let lease):
             return lease
@@ -64,14 +63,6 @@ extension NodeRegistry {
             await self?.abandon(model: model, ticket: ticket, with: OpenAIError.queueTimeout(model))
         }
         defer { timer.cancel() }
-        watch?.start()
-        let departure = watch.map { watch in
-            Task { [weak self] in
-                await watch.closed()
-                if watch.isClosed { await self?.abandon(model: model, ticket: ticket, with: CancellationError()) }
-            }
-        }
-        defer { departure?.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 if Task.isCancelled {

@@ -81,8 +81,8 @@ actor NodeRegistry {
         }
         node.instanceID = beat.instanceID
         entry.lastSeen = .now
-        if restarted { restartedAt[nodeID] = .now }
         if restarted {
+            restartedAt[nodeID] = .now
             replace(node)  // persists, rebuilds candidates and dispatches waiting requests
         } else {
             nodes[nodeID] = node
@@ -103,6 +103,7 @@ actor NodeRegistry {
     func remove(nodeID: String) -> Bool {
         guard let node = nodes.removeValue(forKey: nodeID) else { return false }
         entries[nodeID] = nil
+        restartedAt[nodeID] = nil
         rebuildCandidates(for: node.models)
         persist { try $0.delete(id: nodeID) }
         return true

@@ -77,8 +77,8 @@ public struct UpstreamForwarder: Sendable {
     /// Builds the response that relays an upstream answer to the client.
     /// - Parameters:
     ///   - answer: The upstream's answer.
-    ///   - watch: The client's disconnect watch; a stream always starts it, so a client that
-    ///     leaves cancels the upstream request. It is finished when relaying ends.
+    ///   - watch: The client's disconnect watch: a client that leaves while the body is relayed
+    ///     cancels the upstream request.
     ///   - stream: Whether the client asked for SSE.
     ///   - extraHeaders: Headers to add (request ID, timing).
     ///   - logger: The request's logger.
@@ -97,21 +97,13 @@ public struct UpstreamForwarder: Sendable {
         logger: Logger,
         failure: StreamFailure = .errorEvent,
         onFinish: @escaping @Sendable (RelayOutcome, TokenUsage?) -> Void = { _, _ in }
-    ) async -> Response {
+    ) -> Response {
         var headers = HopByHopHeaders.forwardable(answer.headers)
         headers.append(contentsOf: extraHeaders)
-        if stream { watch.start() }
-        if watch.isWatching {
-            // Watching for the client leaving consumes the connection's inbound side, so the
-            // server closes the connection after this response: say so, or a pooling client
-            // (the router's, for one) would send its next request into a closing connection.
-            headers[.connection] = "close"
-        }
         let status = HTTPResponse.Status(code: Int(answer.status.code))
         let upstreamBody: HTTPClientResponse.Body
         switch answer.body {
         case .whole(let body):
-            await watch.finish()
             onFinish(watch.isClosed ? .clientDisconnected : .completed, TokenUsage.find(in: body))
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .streaming(let body):
@@ -123,14 +115,7 @@ public struct UpstreamForwarder: Sendable {
             // The last two chunks, where the token counts are (no copy: buffers are shared).
             var tail = (ByteBuffer(), ByteBuffer())
             do {
-                if watch.isNoticing {
-                    try await watch.cancellingOnClose {
-                        for try await chunk in upstreamBody {
-                            try await writer.write(chunk)
-                            tail = (tail.1, chunk)
-                        }
-                    }
-                } else {
+                try await watch.cancellingOnClose {
                     for try await chunk in upstreamBody {
                         try await writer.write(chunk)
                         tail = (tail.1, chunk)
@@ -142,7 +127,6 @@ public struct UpstreamForwarder: Sendable {
             } catch  where watch.isClosed {
                 outcome = .clientDisconnected  // the write to a client that left failed: not the upstream's fault
             } catch {
-                await watch.finish()
                 logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
                 completion.finish(.upstreamFailed, nil)
                 guard stream, failure == .errorEvent else { throw error }
@@ -151,7 +135,6 @@ public struct UpstreamForwarder: Sendable {
                 try await writer.finish(nil)
                 return
             }
-            await watch.finish()
             var last = tail.0
             last.writeImmutableBuffer(tail.1)
             completion.finish(outcome, outcome == .completed ? TokenUsage.find(in: last) : nil)
