@@ -160,6 +160,36 @@ import Testing
         #expect(await registry.tryAcquire(model: "m") == .noCandidates)
         #expect(await registry.isKnown("m"), "an offline node's model stays known: 503, not 404")
     }
+
+    @Test func aRemovedNodesPlaceGoesToTheNextNodeWithoutItsLoad() async throws {
+        let registry = try Self.registry()
+        let a = await registry.register(Self.registration("http://a", capacity: 1), models: ["m", "n"])
+        let stale = try #require(lease(await registry.tryAcquire(model: "m")))
+        #expect(await registry.remove(nodeID: a))
+        #expect(await registry.tryAcquire(model: "m") == .noCandidates)
+        let b = await registry.register(Self.registration("http://b", capacity: 1), models: ["n"])
+        #expect(await registry.slots[b] == 0, "the freed place is reused")
+        await registry.release(stale)  // the removed node's lease: must not touch b
+        let fresh = try #require(lease(await registry.tryAcquire(model: "n")))
+        #expect(fresh == NodeLease(nodeID: b, url: "http://b"))
+        #expect(await registry.tryAcquire(model: "n") == .full, "b's one slot is taken")
+        #expect(await registry.tryAcquire(model: "m") == .noCandidates, "b does not serve m")
+    }
+
+    @Test func candidateListsFollowModelChangesInNodeOrder() async throws {
+        let registry = try Self.registry()
+        var ids: [String] = []
+        for name in ["a", "b", "c", "d"] {
+            ids.append(await registry.register(Self.registration("http://\(name)"), models: ["m"]))
+        }
+        let c = ids[2]
+        await registry.updateModels(nodeID: c, models: ["other"])
+        await registry.updateModels(nodeID: c, models: ["m", "other"])
+        await registry.exclude(nodeID: ids[0], model: "m", reason: "test")
+        let (entries, list) = await (registry.entries, registry.candidates["m"] ?? [])
+        #expect(list.map { entries[$0].id } == ids.dropFirst().sorted())
+        #expect(await registry.candidates["other"]?.count == 1)
+    }
 }
 
 /// Collects values from concurrent tasks.

@@ -53,7 +53,7 @@ struct BenchmarkSelectionCommand: AsyncParsableCommand {
 extension NodeRegistry {
     /// One request in flight on every node.
     func occupyEveryNode() {
-        for entry in entries.values { entry.inFlight = 1 }
+        for slot in entries.indices { entries[slot].inFlight = 1 }
     }
 
     /// Times `iterations` reserve-and-release rounds inside the actor (no actor hops measured).

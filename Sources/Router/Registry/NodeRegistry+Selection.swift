@@ -17,26 +17,33 @@ extension NodeRegistry {
     /// follows the number of nodes serving the model, not the size of the fleet.
     func tryAcquire(model: String, excluding excluded: Set<String> = []) -> Acquisition {
         guard let list = candidates[model], !list.isEmpty else { return .noCandidates }
-        let heardSince = ContinuousClock.now - settings.offlineAfter
+        let since = heardSince()
         rotation &+= 1
         let start = rotation % list.count
-        var best: RoutingEntry?
-        var anyCandidate = false
-        for step in 0..<list.count {
-            let index = start + step < list.count ? start + step : start + step - list.count
-            let entry = list[index]
-            guard let lastSeen = entry.lastSeen, lastSeen > heardSince, excluded.isEmpty || !excluded.contains(entry.id) else { continue }
-            anyCandidate = true
-            guard entry.hasFreeSlot else { continue }
-            // entry.inFlight / entry.capacity < best.inFlight / best.capacity, without division.
-            if let current = best, entry.inFlight * current.capacity >= current.inFlight * entry.capacity { continue }
-            best = entry
-            if entry.inFlight == 0 { break }  // nothing beats an idle node; the rotation spreads ties
+        let (best, anyCandidate) = entries.withUnsafeBufferPointer { entries in
+            list.withUnsafeBufferPointer { list in
+                var best: Int?
+                var anyCandidate = false
+                for step in 0..<list.count {
+                    let slot = list[start + step < list.count ? start + step : start + step - list.count]
+                    guard let lastSeen = entries[slot].lastSeen, lastSeen > since,
+                        excluded.isEmpty || !excluded.contains(entries[slot].id)
+                    else { continue }
+                    anyCandidate = true
+                    let (inFlight, capacity) = (entries[slot].inFlight, entries[slot].capacity)
+                    guard inFlight < capacity else { continue }
+                    // inFlight / capacity < best's inFlight / capacity, without division.
+                    if let current = best, inFlight * entries[current].capacity >= entries[current].inFlight * capacity { continue }
+                    best = slot
+                    if inFlight == 0 { break }  // nothing beats an idle node; the rotation spreads ties
+                }
+                return (best, anyCandidate)
+            }
         }
         guard anyCandidate else { return .noCandidates }
-        guard let chosen = best else { return .full }
-        chosen.inFlight += 1
-        return .leased(NodeLease(nodeID: chosen.id, url: chosen.url))
+        guard let best else { return .full }
+        entries[best].inFlight += 1
+        return .leased(NodeLease(nodeID: entries[best].id, url: entries[best].url))
     }
 
     /// A slot for `model`, waiting in the model's FIFO queue when every candidate is busy.
@@ -87,15 +94,17 @@ extension NodeRegistry {
 
     /// Gives a slot back and hands it straight to the longest-waiting request it can serve.
     func release(_ lease: NodeLease) {
-        guard let entry = entries[lease.nodeID] else { return }
-        entry.inFlight = max(0, entry.inFlight - 1)
+        guard let slot = slots[lease.nodeID] else { return }
+        entries[slot].inFlight = max(0, entries[slot].inFlight - 1)
         if waitingCount > 0 { dispatch(from: lease.nodeID) }
     }
 
     /// While the node has free slots, gives them to the longest-waiting requests for models it
     /// can serve (one wake-up per slot, never a thundering herd).
     func dispatch(from nodeID: String) {
-        while waitingCount > 0, let node = nodes[nodeID], let entry = entries[nodeID], entry.hasFreeSlot, isOnline(entry, now: .now) {
+        while waitingCount > 0, let node = nodes[nodeID], let slot = slots[nodeID], entries[slot].hasFreeSlot,
+            isOnline(slot, heardSince: heardSince())
+        {
             var pick: (model: String, index: Int, ticket: UInt64)?
             for model in node.routableModels {
                 guard let waiting = queues[model],
@@ -107,7 +116,7 @@ extension NodeRegistry {
             guard let pick else { return }
             let waiter = queues[pick.model]!.remove(at: pick.index)
             waitingCount -= 1
-            entry.inFlight += 1
+            entries[slot].inFlight += 1
             waiter.continuation.resume(returning: NodeLease(nodeID: nodeID, url: node.url))
         }
     }

@@ -8,10 +8,16 @@ import Shared
 /// ``NodeStore`` so they survive a restart.
 actor NodeRegistry {
     var nodes: [String: Node] = [:]
-    /// Live state by node ID.
-    var entries: [String: RoutingEntry] = [:]
-    /// The nodes each model may be routed to (listed and not excluded there), in ID order.
-    var candidates: [String: [RoutingEntry]] = [:]
+    /// Live state of every node, densely; ``slots`` maps a node ID to its index. Removed nodes
+    /// leave a free index that the next new node reuses.
+    var entries: [RoutingEntry] = []
+    var slots: [String: Int] = [:]
+    var freeSlots: [Int] = []
+    /// The nodes each model may be routed to (listed and not excluded there), as indices into
+    /// ``entries``, in node ID order.
+    var candidates: [String: [Int]] = [:]
+    /// The origin of ``ticks(_:)``.
+    let epoch = ContinuousClock.now
     /// Requests waiting in all queues together.
     var waitingCount = 0
     var everAdvertised: Set<String> = []
@@ -29,12 +35,13 @@ actor NodeRegistry {
         self.settings = settings
         self.store = store
         self.logger = logger
-        for node in try store?.all() ?? [] {
+        for node in try store?.all().sorted(by: { $0.id < $1.id }) ?? [] {
             nodes[node.id] = node
-            entries[node.id] = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, lastSeen: nil)
+            for model in node.routableModels { candidates[model, default: []].append(entries.count) }
+            slots[node.id] = entries.count
+            entries.append(RoutingEntry(id: node.id, url: node.url, capacity: node.capacity))
             everAdvertised.formUnion(node.models)
         }
-        candidates = Self.candidateLists(for: Set(nodes.values.flatMap(\.models)), nodes: nodes, entries: entries)
     }
 
     /// Adds a node, or updates it in place when one with the same URL exists (same ID). A
@@ -53,7 +60,7 @@ actor NodeRegistry {
             capacity: max(1, registration.capacity),
             models: Set(models)
         )
-        entries[id]?.lastSeen = .now
+        if let slot = slots[id] { entries[slot].lastSeen = ticks() }
         replace(node, seen: true)
         return id
     }
@@ -71,16 +78,16 @@ actor NodeRegistry {
 
     /// Records a heartbeat. A new instance ID (the node restarted) lifts its exclusions.
     func heartbeat(nodeID: String, _ beat: NodeHeartbeat) -> HeartbeatOutcome {
-        guard var node = nodes[nodeID], let entry = entries[nodeID] else { return .unknownNode }
+        guard var node = nodes[nodeID], let slot = slots[nodeID] else { return .unknownNode }
         let restarted = node.instanceID != beat.instanceID
-        let changed = restarted || entry.lastSeen == nil || ModelsVersion.of(Array(node.models)) != beat.modelsVersion
+        let changed = restarted || entries[slot].lastSeen == nil || ModelsVersion.of(Array(node.models)) != beat.modelsVersion
         if restarted && !node.excluded.isEmpty {
             logger.info("node restarted; exclusions lifted", metadata: ["node.id": "\(nodeID)", "models": "\(node.excluded.sorted())"])
             node.excluded = []
             node.exclusionNotes = [:]
         }
         node.instanceID = beat.instanceID
-        entry.lastSeen = .now
+        entries[slot].lastSeen = ticks()
         if restarted {
             restartedAt[nodeID] = .now
             replace(node)  // persists, rebuilds candidates and dispatches waiting requests
@@ -102,9 +109,12 @@ actor NodeRegistry {
     @discardableResult
     func remove(nodeID: String) -> Bool {
         guard let node = nodes.removeValue(forKey: nodeID) else { return false }
-        entries[nodeID] = nil
         restartedAt[nodeID] = nil
-        rebuildCandidates(for: node.models)
+        updateCandidates(of: nodeID, for: node.models)
+        if let slot = slots.removeValue(forKey: nodeID) {
+            entries[slot] = RoutingEntry(id: "", url: "", capacity: 0)
+            freeSlots.append(slot)
+        }
         persist { try $0.delete(id: nodeID) }
         return true
     }
@@ -113,31 +123,45 @@ actor NodeRegistry {
     func replace(_ node: Node, seen: Bool = false) {
         let affected = node.models.union(nodes[node.id]?.models ?? [])
         nodes[node.id] = node
-        if let entry = entries[node.id] {
-            entry.url = node.url
-            entry.capacity = node.capacity
+        if let slot = slots[node.id] {
+            entries[slot].url = node.url
+            entries[slot].capacity = node.capacity
         } else {
-            entries[node.id] = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, lastSeen: seen ? .now : nil)
+            addEntry(for: node, lastSeen: seen ? ticks() : nil)
         }
-        rebuildCandidates(for: affected)
+        updateCandidates(of: node.id, for: affected)
         everAdvertised.formUnion(node.models)
         persist { try $0.save(node) }
         dispatch(from: node.id)
     }
 
-    /// Recomputes the candidate lists of `models` (after a node or exclusion changed).
-    func rebuildCandidates(for models: Set<String>) {
-        let lists = Self.candidateLists(for: models, nodes: nodes, entries: entries)
-        for model in models { candidates[model] = lists[model] }
+    /// Gives the node a live entry, reusing a freed index when there is one.
+    func addEntry(for node: Node, lastSeen: Int64?) {
+        let entry = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, lastSeen: lastSeen)
+        if let slot = freeSlots.popLast() {
+            entries[slot] = entry
+            slots[node.id] = slot
+        } else {
+            slots[node.id] = entries.count
+            entries.append(entry)
+        }
     }
 
-    static func candidateLists(for models: Set<String>, nodes: [String: Node], entries: [String: RoutingEntry]) -> [String: [RoutingEntry]] {
-        var lists: [String: [RoutingEntry]] = [:]
+    /// Puts the node into, or takes it out of, the candidate list of each of `models`, as its
+    /// current model list and exclusions say (after a node or exclusion changed). Touches only
+    /// those lists, each kept in node ID order.
+    func updateCandidates(of nodeID: String, for models: Set<String>) {
+        let node = nodes[nodeID]
+        let slot = slots[nodeID]
         for model in models {
-            let ids = nodes.values.filter { $0.models.contains(model) && !$0.excluded.contains(model) }.map(\.id).sorted()
-            if !ids.isEmpty { lists[model] = ids.compactMap { entries[$0] } }
+            var list = candidates[model] ?? []
+            if let slot, let index = list.firstIndex(of: slot) { list.remove(at: index) }
+            if let node, let slot, node.models.contains(model), !node.excluded.contains(model) {
+                let position = list.firstIndex { entries[$0].id > nodeID } ?? list.endIndex
+                list.insert(slot, at: position)
+            }
+            candidates[model] = list.isEmpty ? nil : list
         }
-        return lists
     }
 
     func persist(_ write: (NodeStore) throws -> Void) {
@@ -156,21 +180,41 @@ actor NodeRegistry {
 
     /// One node with its live state.
     func node(_ id: String) -> NodeStatus? {
-        guard let node = nodes[id], let entry = entries[id] else { return nil }
+        guard let node = nodes[id], let slot = slots[id] else { return nil }
         let recentlyRestarted = restartedAt[id].map { ContinuousClock.now - $0 < .seconds(30) } ?? false
-        return NodeStatus(node: node, online: isOnline(entry, now: .now), inFlight: entry.inFlight, restarting: recentlyRestarted)
+        return NodeStatus(
+            node: node,
+            online: isOnline(slot, heardSince: heardSince()),
+            inFlight: entries[slot].inFlight,
+            restarting: recentlyRestarted
+        )
     }
 
-    /// Whether the node has been heard from recently (since this router started).
-    func isOnline(_ entry: RoutingEntry, now: ContinuousClock.Instant) -> Bool {
-        guard let lastSeen = entry.lastSeen else { return false }
-        return now - lastSeen < settings.offlineAfter
+    /// Whether the node at `slot` has been heard from since `heardSince` (a ``heardSince()``).
+    func isOnline(_ slot: Int, heardSince: Int64) -> Bool {
+        guard let lastSeen = entries[slot].lastSeen else { return false }
+        return lastSeen > heardSince
+    }
+
+    /// The tick before which a node last heard from is offline.
+    func heardSince() -> Int64 {
+        ticks() - Self.nanoseconds(settings.offlineAfter)
+    }
+
+    /// `instant` as nanoseconds since the registry started: what ``RoutingEntry/lastSeen`` holds.
+    func ticks(_ instant: ContinuousClock.Instant = .now) -> Int64 {
+        Self.nanoseconds(instant - epoch)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     /// The models with at least one online node they may be routed to, sorted.
     func onlineModels() -> [String] {
-        let now = ContinuousClock.now
-        return candidates.filter { $0.value.contains { isOnline($0, now: now) } }.keys.sorted()
+        let since = heardSince()
+        return candidates.filter { $0.value.contains { isOnline($0, heardSince: since) } }.keys.sorted()
     }
 
     /// Whether any node ever advertised the model.

@@ -1,22 +1,16 @@
-/// A node's live routing state, shared by reference between the per-model candidate lists so a
-/// selection touches one small object per candidate and no dictionary. Owned and mutated only
-/// inside the ``NodeRegistry`` actor.
-final class RoutingEntry {
+/// A node's live routing state. The registry keeps these in one contiguous array and the
+/// per-model candidate lists hold indices into it, so a selection reads plain integers: no
+/// reference counting, dictionary lookup or clock arithmetic per candidate.
+struct RoutingEntry {
     let id: String
     var url: String
     var capacity: Int
     /// Requests the router has in flight on the node.
     var inFlight = 0
-    /// When the node was last heard from; nil for a node restored from the database that has
-    /// not been heard from since this router started (not routable).
-    var lastSeen: ContinuousClock.Instant?
-
-    init(id: String, url: String, capacity: Int, lastSeen: ContinuousClock.Instant?) {
-        self.id = id
-        self.url = url
-        self.capacity = capacity
-        self.lastSeen = lastSeen
-    }
+    /// When the node was last heard from, in ``NodeRegistry/ticks(_:)``; nil for a node restored
+    /// from the database that has not been heard from since this router started (not routable),
+    /// and for a freed slot.
+    var lastSeen: Int64?
 
     var hasFreeSlot: Bool { inFlight < capacity }
 }
