@@ -3,8 +3,8 @@
 # upstream: wrk → agent directly; wrk → nginx (reverse proxy in the router's place) → agent;
 # wrk → switchyard-router → agent. The agent's GGUF engine is an nginx serving a fixed chat
 # completion (declared with --engine gguf=URL), so the numbers measure the proxies, not a model.
-# Also reports the CPU time the router and the agent spent per request (from /proc), and runs the
-# node-selection micro-benchmark. Prints Markdown tables.
+# Also reports the CPU time the proxy under test (nginx or the router) and the agent spent per
+# request (from /proc), and runs the node-selection micro-benchmark. Prints Markdown tables.
 #
 # Usage: scripts/bench/router-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -23,7 +23,7 @@ work="$(mktemp -d)"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    for pidfile in "$work"/nginx-*.pid; do kill "$(cat "$pidfile")" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,15 +33,24 @@ engine_port=$(free_port) agent_port=$(free_port) router_port=$(free_port) proxy_
 token="bench-node-$RANDOM$RANDOM" admin="bench-admin-$RANDOM$RANDOM"
 model="HuggingFaceTB/SmolLM2-135M-Instruct"
 
-# One nginx: the fake engine, and the reverse proxy standing in for the router.
-cat >"$work/nginx.conf" <<NGINX
+# Two nginx instances, one worker each: the fake engine, and the reverse proxy standing in for the
+# router (apart, so the proxy's CPU time can be read on its own).
+# nginx_conf ROLE: a one-worker configuration whose http block holds the server block on stdin.
+nginx_conf() {
+    local servers
+    servers="$(cat)"
+    cat <<NGINX
 worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
+pid $work/nginx-$1.pid;
+error_log $work/nginx-$1.log warn;
 events { worker_connections 1024; }
 http {
     access_log off;
-    upstream agent { server 127.0.0.1:$agent_port; keepalive 64; }
+$servers
+}
+NGINX
+}
+nginx_conf engine >"$work/engine.conf" <<SERVER
     server {
         listen 127.0.0.1:$engine_port;
         location /v1/ {
@@ -49,6 +58,9 @@ http {
             return 200 '{"id":"bench","object":"chat.completion","created":0,"model":"$model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}';
         }
     }
+SERVER
+nginx_conf proxy >"$work/proxy.conf" <<SERVER
+    upstream agent { server 127.0.0.1:$agent_port; keepalive 64; }
     server {
         listen 127.0.0.1:$proxy_port;
         location / {
@@ -59,9 +71,10 @@ http {
             proxy_buffering off;
         }
     }
-}
-NGINX
-nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+SERVER
+for role in engine proxy; do nginx -c "$work/$role.conf" -e "$work/nginx-$role.log"; done
+# The proxy's worker process (the master only supervises).
+nginx_worker() { pgrep -P "$(cat "$work/nginx-proxy.pid")" | head -1; }
 
 mkdir -p "$work/models/HuggingFaceTB"
 ln -s "$SWITCHYARD_CACHE/models/$model" "$work/models/$model"
@@ -89,13 +102,15 @@ LUA
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 run() {
-    local label="$1" url="$2" auth="$3"
+    local label="$1" url="$2" auth="$3" proxy="${4:-}"
     curl -fs -o /dev/null -H "Authorization: $auth" -H 'Content-Type: application/json' \
         -d "{\"model\":\"$model\",\"messages\":[]}" "$url" || die "$label: the warm-up request failed"
-    local out router0 agent0 router1 agent1
-    router0=$(cpu_ticks "${pids[0]}") agent0=$(cpu_ticks "${pids[1]}")
+    local out proxy0=0 agent0 proxy1=0 agent1
+    [ -n "$proxy" ] && proxy0=$(cpu_ticks "$proxy")
+    agent0=$(cpu_ticks "${pids[1]}")
     out=$(BENCH_AUTH="$auth" wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$url")
-    router1=$(cpu_ticks "${pids[0]}") agent1=$(cpu_ticks "${pids[1]}")
+    [ -n "$proxy" ] && proxy1=$(cpu_ticks "$proxy")
+    agent1=$(cpu_ticks "${pids[1]}")
     local rps p50 p99 errors requests tick_us
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
@@ -104,16 +119,16 @@ run() {
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     tick_us=$((1000000 / $(getconf CLK_TCK)))
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}" \
-        "$(((router1 - router0) * tick_us / requests))" "$(((agent1 - agent0) * tick_us / requests))"
+        "$(((proxy1 - proxy0) * tick_us / requests))" "$(((agent1 - agent0) * tick_us / requests))"
 }
 
 echo "wrk: $((connections < 2 ? 1 : 2)) thread(s), $connections connection(s), ${duration} s per run, $(nproc) cores shared by everything"
 echo
-echo "| path | requests/s | p50 | p99 | non-2xx | router CPU µs/request | agent CPU µs/request |"
+echo "| path | requests/s | p50 | p99 | non-2xx | proxy CPU µs/request | agent CPU µs/request |"
 echo "|---|---|---|---|---|---|---|"
 run "client → agent (direct)" "http://127.0.0.1:$agent_port/v1/chat/completions" "Bearer $token"
-run "client → nginx → agent" "http://127.0.0.1:$proxy_port/v1/chat/completions" "Bearer $token"
-run "client → switchyard-router → agent" "http://127.0.0.1:$router_port/v1/chat/completions" "Bearer $admin"
+run "client → nginx → agent" "http://127.0.0.1:$proxy_port/v1/chat/completions" "Bearer $token" "$(nginx_worker)"
+run "client → switchyard-router → agent" "http://127.0.0.1:$router_port/v1/chat/completions" "Bearer $admin" "${pids[0]}"
 echo
 echo "Router's own time per request (X-Switchyard-Router-Time-Ms, 200 sequential requests):"
 for _ in $(seq 200); do

@@ -18,6 +18,14 @@ final class TrafficLog: Sendable {
     private struct State {
         var minutes: [Int: Minute] = [:]
         var pending: [RequestRecord] = []
+        var random = SplitMix64()
+
+        /// Changes a minute's aggregates in place (its samples are not copied) and forgets the
+        /// minutes more than an hour older.
+        mutating func update(_ minute: Int, _ change: (inout Minute, inout SplitMix64) -> Void) {
+            change(&minutes[minute, default: Minute()], &random)
+            if minutes.count > 61 { minutes = minutes.filter { $0.key > minute - 60 } }
+        }
     }
 
     /// Latency samples kept per minute (a uniform sample beyond that).
@@ -29,13 +37,14 @@ final class TrafficLog: Sendable {
         let minute = Int(record.at / 60)
         state.withLockedValue { state in
             if state.pending.count < 100_000 { state.pending.append(record) }
-            var bucket = state.minutes[minute] ?? Minute()
-            bucket.requests += 1
-            if record.status >= 400 { bucket.errors["\(record.status) \(record.code ?? "")".trimmingCharacters(in: .whitespaces), default: 0] += 1 }
-            Self.sample(record.latencyMs, into: &bucket.latencies, seen: bucket.requests)
-            if let firstByte = record.firstByteMs { Self.sample(firstByte, into: &bucket.firstBytes, seen: bucket.requests) }
-            state.minutes[minute] = bucket
-            if state.minutes.count > 61 { state.minutes = state.minutes.filter { $0.key > minute - 60 } }
+            state.update(minute) { bucket, random in
+                bucket.requests += 1
+                if record.status >= 400 {
+                    bucket.errors["\(record.status) \(record.code ?? "")".trimmingCharacters(in: .whitespaces), default: 0] += 1
+                }
+                Self.sample(record.latencyMs, into: &bucket.latencies, seen: bucket.requests, using: &random)
+                if let firstByte = record.firstByteMs { Self.sample(firstByte, into: &bucket.firstBytes, seen: bucket.requests, using: &random) }
+            }
         }
     }
 
@@ -43,10 +52,9 @@ final class TrafficLog: Sendable {
     func sampleQueues(_ depths: [String: Int], at date: Date = Date()) {
         let minute = Int(date.timeIntervalSince1970 / 60)
         state.withLockedValue { state in
-            var bucket = state.minutes[minute] ?? Minute()
-            for (model, depth) in depths { bucket.queueDepth[model] = max(bucket.queueDepth[model] ?? 0, depth) }
-            state.minutes[minute] = bucket
-            if state.minutes.count > 61 { state.minutes = state.minutes.filter { $0.key > minute - 60 } }
+            state.update(minute) { bucket, _ in
+                for (model, depth) in depths { bucket.queueDepth[model] = max(bucket.queueDepth[model] ?? 0, depth) }
+            }
         }
     }
 
@@ -81,10 +89,11 @@ final class TrafficLog: Sendable {
         )
     }
 
-    private static func sample(_ value: Double, into samples: inout [Double], seen: Int) {
+    /// Reservoir sampling: every value seen in the minute has the same chance to be kept.
+    private static func sample(_ value: Double, into samples: inout [Double], seen: Int, using random: inout SplitMix64) {
         if samples.count < samplesPerMinute {
             samples.append(value)
-        } else if let slot = Optional(Int.random(in: 0..<max(seen, 1))), slot < samplesPerMinute {
+        } else if let slot = Optional(Int.random(in: 0..<max(seen, 1), using: &random)), slot < samplesPerMinute {
             samples[slot] = value
         }
     }
