@@ -102,9 +102,8 @@ extension NodeRegistry {
     /// While the node has free slots, gives them to the longest-waiting requests for models it
     /// can serve (one wake-up per slot, never a thundering herd).
     func dispatch(from nodeID: String) {
-        while waitingCount > 0, let node = nodes[nodeID], let slot = slots[nodeID], entries[slot].hasFreeSlot,
-            isOnline(slot, heardSince: heardSince())
-        {
+        let since = heardSince()
+        while waitingCount > 0, let node = nodes[nodeID], let slot = slots[nodeID], entries[slot].hasFreeSlot, isOnline(slot, heardSince: since) {
             var pick: (model: String, index: Int, ticket: UInt64)?
             for model in node.routableModels {
                 guard let waiting = queues[model],

@@ -35,6 +35,8 @@ actor NodeRegistry {
         self.settings = settings
         self.store = store
         self.logger = logger
+        // What addEntry and updateCandidates do, inline: an actor's synchronous initialiser cannot
+        // call its isolated methods. In ID order, appending keeps every candidate list sorted.
         for node in try store?.all().sorted(by: { $0.id < $1.id }) ?? [] {
             nodes[node.id] = node
             for model in node.routableModels { candidates[model, default: []].append(entries.count) }
