@@ -99,6 +99,7 @@ func buildRouter(
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
         )
     }
+    let agents = AgentClient(client: client, nodeToken: secrets.nodeToken)
     let openAI = router.group("v1").add(middleware: apiKeyAuth)
     ModelsController(registry: registry).addRoutes(to: openAI)
     InferenceController(
@@ -114,10 +115,10 @@ func buildRouter(
     NodeProtocolController(
         registry: registry,
         registrations: registrations,
-        fetcher: ModelListFetcher(client: client, nodeToken: secrets.nodeToken, timeout: configuration.modelListTimeout),
+        fetcher: ModelListFetcher(agents: agents, timeout: configuration.modelListTimeout),
         heartbeatInterval: configuration.heartbeatInterval
     ).addRoutes(to: router, protectedBy: nodeAuth)
-    AdminNodesController(registry: registry, client: client, nodeToken: secrets.nodeToken).addRoutes(to: router, protectedBy: adminAuth)
+    AdminNodesController(registry: registry, agents: agents).addRoutes(to: router, protectedBy: adminAuth)
     AdminKeysController(keys: keys).addRoutes(to: router, protectedBy: adminAuth)
     ModelRegistrationController(
         registrar: ModelRegistrar(hub: hub, registrations: registrations),

@@ -65,11 +65,9 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
-        return forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
-            Task {
-                await state.end()
-                await engines.checkin(model.id)
-            }
+        return await forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
+            await state.end()
+            await engines.checkin(model.id)
         }
     }
 

@@ -7,9 +7,7 @@ extension EnginePool {
     func maintain(models: [LocalModel]) async {
         let served = Set(models.map(\.id))
         for (id, entry) in loaded where entry.active == 0 && !served.contains(id) {
-            logger.info("stopping the engine of a model no longer served", metadata: ["model": "\(id)"])
-            loaded[id] = nil
-            await entry.engine.stop(waitingAtMost: .seconds(10))
+            await unload(entry, because: "stopping the engine of a model no longer served")
         }
         for (id, entry) in loaded where !entry.engine.isRunning {
             loaded[id] = nil
@@ -18,9 +16,7 @@ extension EnginePool {
         }
         if let idleTimeout = policy.idleTimeout {
             for (id, entry) in loaded where entry.active == 0 && !policy.preload.contains(id) && .now - entry.lastUsed > idleTimeout {
-                logger.info("unloading idle engine", metadata: ["model": "\(id)"])
-                loaded[id] = nil
-                await entry.engine.stop(waitingAtMost: .seconds(10))
+                await unload(entry, because: "unloading idle engine")
             }
         }
         crashed = crashed.filter { served.contains($0.key) && loaded[$0.key] == nil }
@@ -39,13 +35,18 @@ extension EnginePool {
         var used = loaded.values.reduce(Int64(0)) { $0 + $1.model.requiredMemoryBytes }
         let idle = loaded.values.filter { $0.active == 0 }.sorted { $0.lastUsed < $1.lastUsed }
         for entry in idle where used + model.requiredMemoryBytes > budget {
-            logger.info("unloading engine to make room", metadata: ["model": "\(entry.model.id)", "for": "\(model.id)"])
-            loaded[entry.model.id] = nil
             used -= entry.model.requiredMemoryBytes
-            await entry.engine.stop(waitingAtMost: .seconds(10))
+            await unload(entry, because: "unloading engine to make room", metadata: ["for": "\(model.id)"])
         }
         guard used + model.requiredMemoryBytes <= budget else {
             throw EngineError.noMemory(model: model.id, needed: model.requiredMemoryBytes, free: max(0, budget - used))
         }
+    }
+
+    /// Takes `entry`'s engine out of the pool and stops it (waiting at most 10 s for it to exit).
+    private func unload(_ entry: Loaded, because message: Logger.Message, metadata: Logger.Metadata = [:]) async {
+        logger.info(message, metadata: metadata.merging(["model": "\(entry.model.id)"]) { $1 })
+        loaded[entry.model.id] = nil
+        await entry.engine.stop(waitingAtMost: .seconds(10))
     }
 }

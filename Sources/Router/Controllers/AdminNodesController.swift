@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Hummingbird
 import NIOCore
 import NIOHTTP1
@@ -11,8 +10,7 @@ import Shared
 /// `GET /v0/nodes/{id}/models`.
 struct AdminNodesController<Context: RequestContext> {
     let registry: NodeRegistry
-    let client: HTTPClient
-    let nodeToken: String
+    let agents: AgentClient
 
     struct NodeListView: ResponseEncodable, Sendable {
         var nodes: [NodeView]
@@ -33,15 +31,11 @@ struct AdminNodesController<Context: RequestContext> {
     func agentDocument(_ path: String, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let status = await registry.node(id) else { throw Self.unknownNode(id) }
-        var request = HTTPClientRequest(url: status.node.url + path)
-        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
         do {
-            let response = try await client.execute(request, timeout: .seconds(5), logger: context.logger)
-            let body = try await response.body.collect(upTo: 8 << 20)
-            guard response.status == .ok else { throw OpenAIError.upstreamError("The node answered \(response.status.code).") }
+            let body = try await agents.get(status.node.url + path, timeout: .seconds(5), logger: context.logger)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
-        } catch let error as OpenAIError {
-            throw error
+        } catch let error as AgentClient.UnexpectedStatus {
+            throw OpenAIError.upstreamError("The node answered \(error.code).")
         } catch {
             throw OpenAIError.upstreamError("The node could not be reached: \(UpstreamErrorSummary.describe(error)).")
         }

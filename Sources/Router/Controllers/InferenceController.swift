@@ -115,7 +115,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             extra[.requestID] = requestID
             extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
             let (registry, metrics) = (self.registry, self.metrics)
-            return forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) {
+            return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) {
                 outcome,
                 usage in
                 metrics.requestFinished(
@@ -126,12 +126,10 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
                     firstByte: firstByte,
                     usage: usage
                 )
-                Task {
-                    await registry.release(lease)
-                    if outcome == .upstreamFailed {
-                        metrics.excluded(node: lease.nodeID, model: model)
-                        await registry.exclude(nodeID: lease.nodeID, model: model, reason: "the node broke off its response")
-                    }
+                await registry.release(lease)
+                if outcome == .upstreamFailed {
+                    metrics.excluded(node: lease.nodeID, model: model)
+                    await registry.exclude(nodeID: lease.nodeID, model: model, reason: "the node broke off its response")
                 }
             }
         }

@@ -24,9 +24,9 @@ struct RouterMetrics: Sendable {
         code: String? = nil,
         usage: TokenUsage? = nil
     ) {
-        registry.makeCounter(name: "switchyard_requests_total", labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
+        registry.makeCounter(descriptor: Self.requests, labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
             .increment()
-        registry.makeDurationHistogram(name: "switchyard_request_duration_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
+        registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("model", model)], buckets: Self.latencyBuckets)
             .record(duration)
         traffic.record(
             RequestRecord(
@@ -45,36 +45,36 @@ struct RouterMetrics: Sendable {
 
     /// The node's response head arrived this long after the request reached the router.
     func firstByte(model: String, after duration: Duration) {
-        registry.makeDurationHistogram(name: "switchyard_time_to_first_byte_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
+        registry.makeDurationHistogram(descriptor: Self.timeToFirstByte, labels: [("model", model)], buckets: Self.latencyBuckets)
             .record(duration)
     }
 
     /// A request waited this long in its model's queue.
     func queued(model: String, for duration: Duration) {
-        registry.makeDurationHistogram(name: "switchyard_queue_wait_seconds", labels: [("model", model)], buckets: Self.latencyBuckets)
+        registry.makeDurationHistogram(descriptor: Self.queueWait, labels: [("model", model)], buckets: Self.latencyBuckets)
             .record(duration)
     }
 
     /// A request moved on to another node.
     func retried(model: String) {
-        registry.makeCounter(name: "switchyard_retries_total", labels: [("model", model)]).increment()
+        registry.makeCounter(descriptor: Self.retries, labels: [("model", model)]).increment()
     }
 
     /// A (node, model) pair was excluded.
     func excluded(node: String, model: String) {
-        registry.makeCounter(name: "switchyard_exclusions_total", labels: [("node", node), ("model", model)]).increment()
+        registry.makeCounter(descriptor: Self.exclusions, labels: [("node", node), ("model", model)]).increment()
     }
 
     /// Fleet gauges, refreshed by the maintenance loop.
     func fleet(nodes: [NodeStatus], queueDepths: [String: Int]) {
         for status in nodes {
             let (node, online) = (status.node, status.online)
-            registry.makeGauge(name: "switchyard_node_up", labels: [("node", node.id), ("name", node.name)]).set(online ? 1.0 : 0.0)
-            registry.makeGauge(name: "switchyard_node_in_flight", labels: [("node", node.id)]).set(Double(status.inFlight))
-            registry.makeGauge(name: "switchyard_node_excluded_models", labels: [("node", node.id)]).set(Double(node.excluded.count))
+            registry.makeGauge(descriptor: Self.nodeUp, labels: [("node", node.id), ("name", node.name)]).set(online ? 1.0 : 0.0)
+            registry.makeGauge(descriptor: Self.nodeInFlight, labels: [("node", node.id)]).set(Double(status.inFlight))
+            registry.makeGauge(descriptor: Self.nodeExcludedModels, labels: [("node", node.id)]).set(Double(node.excluded.count))
         }
         for (model, depth) in queueDepths {
-            registry.makeGauge(name: "switchyard_queue_depth", labels: [("model", model)]).set(Double(depth))
+            registry.makeGauge(descriptor: Self.queueDepth, labels: [("model", model)]).set(Double(depth))
         }
     }
 }

@@ -9,26 +9,20 @@ import Shared
 
 /// Pulls a node's `GET /v1/models` (the router never takes a node's word for its models).
 struct ModelListFetcher: Sendable {
-    let client: HTTPClient
-    let nodeToken: String
+    let agents: AgentClient
     let timeout: TimeAmount
 
     /// The model IDs the node lists: entries without a usable `id` skipped, duplicates collapsed,
     /// order kept.
     /// - Throws: ``OpenAIError`` `model_list_unavailable` when the list cannot be fetched or read.
     func fetch(from nodeURL: String, logger: Logger) async throws(OpenAIError) -> [String] {
-        var request = HTTPClientRequest(url: nodeURL + "/v1/models")
-        request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
         let body: ByteBuffer
         do {
-            let response = try await client.execute(request, timeout: timeout, logger: logger)
-            body = try await response.body.collect(upTo: 8 << 20)
-            guard response.status == .ok else {
-                throw ModelListProblem(reason: "the node answered \(response.status.code)")
-            }
+            body = try await agents.get(nodeURL + "/v1/models", timeout: timeout, logger: logger)
         } catch {
-            logger.warning("cannot pull node models", metadata: ["reason": "\(Self.summary(of: error))"])
-            throw Self.unavailable("the node's /v1/models could not be fetched (\(Self.summary(of: error)))")
+            let reason = (error as? AgentClient.UnexpectedStatus)?.description ?? UpstreamErrorSummary.describe(error)
+            logger.warning("cannot pull node models", metadata: ["reason": "\(reason)"])
+            throw Self.unavailable("the node's /v1/models could not be fetched (\(reason))")
         }
         guard let document = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
             let entries = document["data"] as? [Any]
@@ -52,13 +46,4 @@ struct ModelListFetcher: Sendable {
             code: "model_list_unavailable"
         )
     }
-
-    private static func summary(of error: any Error) -> String {
-        (error as? ModelListProblem)?.reason ?? UpstreamErrorSummary.describe(error)
-    }
-}
-
-private struct ModelListProblem: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { reason }
 }

@@ -18,8 +18,6 @@ extension HTTPClient.Configuration {
         configuration.connectionPool.retryConnectionEstablishment = false
         // No spans: nothing consumes them, and filling in their attributes costs every request.
         configuration.tracing.tracer = nil
-        // Head and body in one write (see RequestHeadCoalescer).
-        configuration.http1_1ConnectionDebugInitializer = RequestHeadCoalescer.install
         return configuration
     }
 }

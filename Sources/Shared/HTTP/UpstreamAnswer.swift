@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
@@ -15,7 +14,7 @@ public struct UpstreamAnswer: Sendable {
         /// Read whole.
         case whole(ByteBuffer)
         /// Still arriving; relayed chunk by chunk.
-        case streaming(HTTPClientResponse.Body)
+        case streaming(UpstreamBody)
     }
 
     /// The upstream's status.
@@ -36,25 +35,16 @@ public struct UpstreamAnswer: Sendable {
     /// without a `Content-Length`, are relayed as they arrive).
     public static let wholeBodyLimit = 1 << 20
 
-    /// Wraps `response`, reading its body first when `readWhole` and it is small enough.
-    /// - Throws: The HTTP client's error when the body breaks off (or ends short) while being read.
-    public static func receive(_ response: HTTPClientResponse, readWhole: Bool) async throws -> UpstreamAnswer {
-        guard readWhole,
-            let length = response.headers.first(name: "content-length").flatMap(Int.init),
-            length <= wholeBodyLimit
-        else {
-            return UpstreamAnswer(status: response.status, headers: response.headers, body: .streaming(response.body))
-        }
-        let body = try await response.body.collect(upTo: max(length, 1))
-        guard body.readableBytes == length else { throw HTTPClientError.remoteConnectionClosed }
-        return UpstreamAnswer(status: response.status, headers: response.headers, body: .whole(body))
-    }
-
     /// Reads and drops what is left of the body (so the connection can be reused), giving up
     /// on bodies over 1 MiB.
     public func discard() async {
-        if case .streaming(let body) = body {
-            _ = try? await body.collect(upTo: 1 << 20)
-        }
+        guard case .streaming(let body) = body else { return }
+        var left = 1 << 20
+        do {
+            for try await chunk in body {
+                left -= chunk.readableBytes
+                if left < 0 { return }
+            }
+        } catch {}
     }
 }

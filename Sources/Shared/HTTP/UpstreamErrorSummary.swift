@@ -22,6 +22,7 @@ public enum UpstreamErrorSummary {
         if case ChannelError.connectTimeout = error { return "timed out" }
         if error is ChannelError { return "connection failed" }
         if error is CancellationError { return "cancelled" }
+        if error is UpstreamExchange.BodyBrokeOff { return "response broke off" }
         return String(describing: type(of: error))
     }
 }

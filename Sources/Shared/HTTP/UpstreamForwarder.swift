@@ -36,8 +36,8 @@ public struct UpstreamForwarder: Sendable {
     ///   - stream: Whether the client asked for SSE (the body is then never read whole).
     ///   - logger: The request's logger.
     /// - Returns: The upstream's answer.
-    /// - Throws: The HTTP client's error when nothing was received, or when a body being read
-    ///   whole broke off.
+    /// - Throws: The HTTP client's error when nothing was received (`deadlineExceeded` after
+    ///   `timeout`), or an error when a body being read whole broke off.
     public func send(
         to url: String,
         body: ByteBuffer,
@@ -47,24 +47,41 @@ public struct UpstreamForwarder: Sendable {
         stream: Bool,
         logger: Logger
     ) async throws -> UpstreamAnswer {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers = headers
-        if !request.headers.contains(name: "content-type") {
-            request.headers.add(name: "content-type", value: "application/json")
+        var headers = headers
+        if !headers.contains(name: "content-type") {
+            headers.add(name: "content-type", value: "application/json")
         }
         if let bearer {
-            request.headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
+            headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
         }
-        request.body = .bytes(body)
-        let response: HTTPClientResponse
+        let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
+        // AsyncHTTPClient keeps per-request metadata in the logger it is given, re-rendered on
+        // every change: hand it the request's logger only when its debug output is wanted.
+        let clientLogger = logger.logLevel <= .debug ? logger : nil
         do {
-            response = try await client.execute(request, timeout: timeout, logger: logger)
+            return try await exchange(request, timeout: timeout, stream: stream, logger: clientLogger)
         } catch  where Self.closedBeforeAnswering(error) {
             logger.debug("upstream closed a pooled connection before answering; sending again")
-            response = try await client.execute(request, timeout: timeout, logger: logger)
+            return try await exchange(request, timeout: timeout, stream: stream, logger: clientLogger)
         }
-        return try await UpstreamAnswer.receive(response, readWhole: !stream)
+    }
+
+    /// Sends `request` through AsyncHTTPClient's delegate interface, with the delegate on the
+    /// calling task's event loop (the pool prefers a connection there), and waits for the answer.
+    /// The deadline covers only the wait for the answer, not a stream that follows; cancelling
+    /// the calling task cancels the request.
+    private func exchange(_ request: HTTPClient.Request, timeout: TimeAmount, stream: Bool, logger: Logger?) async throws -> UpstreamAnswer {
+        let eventLoop = client.eventLoopGroup.any()
+        let exchange = UpstreamExchange(eventLoop: eventLoop, readWhole: !stream)
+        return try await withTaskCancellationHandler {
+            let task = client.execute(request: request, delegate: exchange, eventLoop: .delegate(on: eventLoop), logger: logger)
+            exchange.attach(task)
+            let deadline = eventLoop.scheduleTask(in: timeout) { task.fail(reason: HTTPClientError.deadlineExceeded) }
+            defer { deadline.cancel() }
+            return try await exchange.futureAnswer.get()
+        } onCancel: {
+            exchange.cancel()
+        }
     }
 
     /// Whether the connection was gone before anything was answered (not the upstream's fault).
@@ -96,15 +113,15 @@ public struct UpstreamForwarder: Sendable {
         extraHeaders: HTTPFields = [:],
         logger: Logger,
         failure: StreamFailure = .errorEvent,
-        onFinish: @escaping @Sendable (RelayOutcome, TokenUsage?) -> Void = { _, _ in }
-    ) -> Response {
+        onFinish: @escaping @Sendable (RelayOutcome, TokenUsage?) async -> Void = { _, _ in }
+    ) async -> Response {
         var headers = HopByHopHeaders.forwardable(answer.headers)
         headers.append(contentsOf: extraHeaders)
         let status = HTTPResponse.Status(code: Int(answer.status.code))
-        let upstreamBody: HTTPClientResponse.Body
+        let upstreamBody: UpstreamBody
         switch answer.body {
         case .whole(let body):
-            onFinish(watch.isClosed ? .clientDisconnected : .completed, TokenUsage.find(in: body))
+            await onFinish(watch.isClosed ? .clientDisconnected : .completed, TokenUsage.find(in: body))
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .streaming(let body):
             upstreamBody = body
@@ -128,7 +145,7 @@ public struct UpstreamForwarder: Sendable {
                 outcome = .clientDisconnected  // the write to a client that left failed: not the upstream's fault
             } catch {
                 logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
-                completion.finish(.upstreamFailed, nil)
+                await completion.finish(.upstreamFailed, nil)
                 guard stream, failure == .errorEvent else { throw error }
                 let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
                 try await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
@@ -137,7 +154,7 @@ public struct UpstreamForwarder: Sendable {
             }
             var last = tail.0
             last.writeImmutableBuffer(tail.1)
-            completion.finish(outcome, outcome == .completed ? TokenUsage.find(in: last) : nil)
+            await completion.finish(outcome, outcome == .completed ? TokenUsage.find(in: last) : nil)
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)

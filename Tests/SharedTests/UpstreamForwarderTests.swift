@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import Shared
+import Testing
+
+/// The forwarder's side of one upstream request, against a real server on loopback: small answers
+/// that are not streamed arrive whole, everything else streams with backpressure, a reader that
+/// stops early cancels the request, and the time until the answer is bounded.
+@Suite struct UpstreamForwarderTests {
+    @Test func aSmallAnswerWithALengthArrivesWhole() async throws {
+        try await withUpstream { upstream in
+            let answer = try await upstream.send("/json", stream: false)
+            guard case .whole(let body) = answer.body else {
+                Issue.record("expected a whole body")
+                return
+            }
+            #expect(answer.status == .ok)
+            #expect(String(buffer: body) == #"{"id":1}"#)
+        }
+    }
+
+    @Test("streams, answers without a length and large answers are relayed as they arrive")
+    func otherAnswersStream() async throws {
+        try await withUpstream { upstream in
+            for (path, stream, expected) in [
+                ("/json", true, #"{"id":1}"#),
+                ("/chunked", false, "one,two,three"),
+                ("/large", false, String(repeating: "x", count: UpstreamAnswer.wholeBodyLimit + 1)),
+            ] {
+                let answer = try await upstream.send(path, stream: stream)
+                guard case .streaming(let body) = answer.body else {
+                    Issue.record("expected \(path) to stream")
+                    continue
+                }
+                var received = ByteBuffer()
+                for try await chunk in body { received.writeImmutableBuffer(chunk) }
+                #expect(String(buffer: received) == expected, "\(path)")
+            }
+        }
+    }
+
+    @Test("a long stream read slowly arrives complete and in order (the reader paces the upstream)")
+    func backpressure() async throws {
+        try await withUpstream { upstream in
+            let answer = try await upstream.send("/many", stream: true)
+            guard case .streaming(let body) = answer.body else {
+                Issue.record("expected a stream")
+                return
+            }
+            var received = ByteBuffer()
+            var chunks = 0
+            for try await chunk in body {
+                received.writeImmutableBuffer(chunk)
+                chunks += 1
+                if chunks % 50 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            // Chunks split lines anywhere: compare the whole text.
+            let lines = String(buffer: received).split(separator: "\n").map { Int($0) }
+            #expect(lines == (0..<TestUpstream.manyLines).map { $0 })
+        }
+    }
+
+    @Test("a reader that stops early cancels the upstream request")
+    func aReaderThatLeavesCancels() async throws {
+        try await withUpstream { upstream in
+            do {
+                let answer = try await upstream.send("/endless", stream: true)
+                guard case .streaming(let body) = answer.body else {
+                    Issue.record("expected a stream")
+                    return
+                }
+                for try await _ in body { break }
+            }
+            #expect(await upstream.waitUntilEndlessStreamStopped(), "the upstream saw its client go within 2 s")
+        }
+    }
+
+    @Test func noAnswerWithinTheTimeoutFails() async throws {
+        try await withUpstream { upstream in
+            let started = ContinuousClock.now
+            await #expect(throws: HTTPClientError.deadlineExceeded) {
+                _ = try await upstream.send("/slow", stream: false, timeout: .milliseconds(200))
+            }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test func cancellingTheCallerCancelsTheRequest() async throws {
+        try await withUpstream { upstream in
+            let started = ContinuousClock.now
+            let request = Task { try await upstream.send("/slow", stream: false) }
+            try await Task.sleep(for: .milliseconds(100))
+            request.cancel()
+            await #expect(throws: (any Error).self) { _ = try await request.value }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test func anAnswerShorterThanItsLengthFails() async throws {
+        try await withUpstream { upstream in
+            await #expect(throws: (any Error).self) { _ = try await upstream.send("/short", stream: false) }
+        }
+    }
+}
