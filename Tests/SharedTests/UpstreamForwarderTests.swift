@@ -105,4 +105,21 @@ import Testing
             await #expect(throws: (any Error).self) { _ = try await upstream.send("/short", stream: false) }
         }
     }
+
+    @Test("a client that was shut down fails the request instead of leaving it waiting", .timeLimit(.minutes(1)))
+    func aShutDownClientFails() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+        try await client.shutdown()
+        await #expect(throws: HTTPClientError.alreadyShutdown) {
+            _ = try await UpstreamForwarder(client: client).send(
+                to: "http://127.0.0.1:9/v1/chat/completions",
+                body: ByteBuffer(string: "{}"),
+                headers: [:],
+                bearer: nil,
+                timeout: .seconds(5),
+                stream: false,
+                logger: Logger(label: "test")
+            )
+        }
+    }
 }

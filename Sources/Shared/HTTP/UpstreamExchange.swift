@@ -45,8 +45,13 @@ final class UpstreamExchange: HTTPClientResponseDelegate, NIOAsyncSequenceProduc
         self.answer = eventLoop.makePromise()
     }
 
-    /// Records the request this exchange belongs to (so it can be cancelled).
+    /// Records the request this exchange belongs to (so it can be cancelled). A request that
+    /// fails without calling the delegate (a client already shutting down) still ends the
+    /// exchange, so the caller is never left waiting.
     func attach(_ task: HTTPClient.Task<Void>) {
+        task.futureResult.whenFailure { error in
+            self.eventLoop.execute { self.end(with: error) }
+        }
         let cancelled = started.withLockedValue { started in
             started.task = task
             return started.cancelled
