@@ -95,7 +95,7 @@ import Testing
             let request = Task { try await upstream.send("/slow", stream: false) }
             try await Task.sleep(for: .milliseconds(100))
             request.cancel()
-            await #expect(throws: (any Error).self) { _ = try await request.value }
+            await #expect(throws: CancellationError.self) { _ = try await request.value }
             #expect(ContinuousClock.now - started < .seconds(2))
         }
     }

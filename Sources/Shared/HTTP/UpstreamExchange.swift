@@ -122,7 +122,9 @@ final class UpstreamExchange: HTTPClientResponseDelegate, NIOAsyncSequenceProduc
             answer.fail(error ?? HTTPClientError.remoteConnectionClosed)
         case .collecting(let head, let body, let length):
             // Not "closed before answering": the head came, so the request is not sent again.
-            if error != nil || body.readableBytes != length {
+            if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .cancelled {
+                answer.fail(error)  // out of time, or the caller left: not the upstream's breakage
+            } else if error != nil || body.readableBytes != length {
                 answer.fail(BodyBrokeOff())
             } else {
                 answer.succeed(UpstreamAnswer(status: head.status, headers: head.headers, body: .whole(body)))

@@ -78,7 +78,11 @@ public struct UpstreamForwarder: Sendable {
             exchange.attach(task)
             let deadline = eventLoop.scheduleTask(in: timeout) { task.fail(reason: HTTPClientError.deadlineExceeded) }
             defer { deadline.cancel() }
-            return try await exchange.futureAnswer.get()
+            do {
+                return try await exchange.futureAnswer.get()
+            } catch let error as HTTPClientError where error == .cancelled && Task.isCancelled {
+                throw CancellationError()  // callers tell a caller that left by this
+            }
         } onCancel: {
             exchange.cancel()
         }
