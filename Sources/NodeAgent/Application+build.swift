@@ -40,9 +40,11 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         state: state,
         logger: logger
     )
-    let router = buildRouter(configuration, state: state, engines: engines, client: client)
+    let upstream = UpstreamClient()
+    let router = buildRouter(configuration, state: state, engines: engines, forwarder: UpstreamForwarder(client: upstream))
 
     var services: [any Service] = [
+        upstream,
         HTTPClientService(client: client),
         HTTPClientService(client: hubClient),
         MaintenanceService(state: state, engines: engines, catalogue: catalogue, interval: configuration.maintenanceInterval, logger: logger),
@@ -95,8 +97,12 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
 }
 
 /// The agent's routes: health (open), models and inference (node token required).
-func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines: EnginePool, client: HTTPClient) -> Router<SwitchyardRequestContext>
-{
+func buildRouter(
+    _ configuration: AgentConfiguration,
+    state: AgentState,
+    engines: EnginePool,
+    forwarder: UpstreamForwarder
+) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
@@ -109,7 +115,7 @@ func buildRouter(_ configuration: AgentConfiguration, state: AgentState, engines
     NodeInferenceController(
         state: state,
         engines: engines,
-        forwarder: UpstreamForwarder(client: client),
+        forwarder: forwarder,
         bodyLimit: configuration.bodyLimit,
         responseTimeout: configuration.responseTimeout
     ).addRoutes(to: router, protectedBy: auth)

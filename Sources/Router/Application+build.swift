@@ -21,6 +21,7 @@ func buildApplication(
 ) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
     let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+    let upstream = UpstreamClient()
     let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
     let keys = try APIKeyStore(database: database)
     let registrations = try RegisteredModels(store: RegisteredModelStore(database: database))
@@ -33,6 +34,7 @@ func buildApplication(
         keys: keys,
         metrics: metrics,
         client: client,
+        forwarder: UpstreamForwarder(client: upstream),
         hub: HubClient(client: hubClient, settings: configuration.hub),
         requestLog: RequestLogStore(database: database)
     )
@@ -41,7 +43,7 @@ func buildApplication(
         server: .switchyard,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
         services: [
-            HTTPClientService(client: client), HTTPClientService(client: hubClient),
+            upstream, HTTPClientService(client: client), HTTPClientService(client: hubClient),
             RouterMaintenanceService(
                 keys: keys,
                 registry: registry,
@@ -68,6 +70,7 @@ func buildRouter(
     keys: APIKeyStore,
     metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
     client: HTTPClient,
+    forwarder: UpstreamForwarder,
     hub: HubClient,
     requestLog: RequestLogStore? = nil
 ) -> Router<SwitchyardRequestContext> {
@@ -105,7 +108,7 @@ func buildRouter(
     InferenceController(
         registry: registry,
         registrations: registrations,
-        forwarder: UpstreamForwarder(client: client),
+        forwarder: forwarder,
         nodeToken: secrets.nodeToken,
         bodyLimit: configuration.bodyLimit,
         firstByteTimeout: configuration.firstByteTimeout,

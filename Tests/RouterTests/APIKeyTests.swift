@@ -27,6 +27,7 @@ import Testing
             registrations: try RegisteredModels(store: nil),
             keys: keys,
             client: .shared,
+            forwarder: UpstreamForwarder(client: UpstreamClient()),
             hub: HubClient(client: .shared, settings: HubSettings())
         )
         try await Application(router: router).test(.router) { client in

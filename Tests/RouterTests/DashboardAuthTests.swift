@@ -21,6 +21,7 @@ import Testing
             registrations: try RegisteredModels(store: nil),
             keys: try APIKeyStore(database: RouterDatabase.inMemory()),
             client: .shared,
+            forwarder: UpstreamForwarder(client: UpstreamClient()),
             hub: HubClient(client: .shared, settings: HubSettings())
         )
         try await Application(router: router).test(.router) { client in

@@ -23,6 +23,7 @@ import Testing
             registrations: try RegisteredModels(store: nil),
             keys: try APIKeyStore(database: RouterDatabase.inMemory()),
             client: HTTPClient.shared,
+            forwarder: UpstreamForwarder(client: UpstreamClient()),
             hub: HubClient(client: HTTPClient.shared, settings: HubSettings())
         )
         try await Application(router: router).test(.router) { client in

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -15,7 +14,7 @@ import Testing
         let outcomes = NIOLockedValueBox<[RelayOutcome]>([])
         do {
             let upstream = UpstreamAnswer(status: .ok, headers: [:], body: .streaming(.bytes(ByteBuffer(string: "{}"))))
-            let response = await UpstreamForwarder(client: .shared).relay(
+            let response = await UpstreamForwarder(client: UpstreamClient()).relay(
                 upstream,
                 watch: ClientDisconnectWatch(connection: nil),
                 stream: false,
@@ -32,7 +31,7 @@ import Testing
     @Test func aWholeAnswerFinishesAtOnceWithItsTokenCounts() async {
         let reports = NIOLockedValueBox<[(RelayOutcome, TokenUsage?)]>([])
         let body = ByteBuffer(string: #"{"choices":[],"usage":{"completion_tokens":2,"prompt_tokens":5}}"#)
-        let response = await UpstreamForwarder(client: .shared).relay(
+        let response = await UpstreamForwarder(client: UpstreamClient()).relay(
             UpstreamAnswer(status: .ok, headers: ["content-length": "\(body.readableBytes)"], body: .whole(body)),
             watch: ClientDisconnectWatch(connection: nil),
             stream: false,

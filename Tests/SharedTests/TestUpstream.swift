@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -13,11 +12,14 @@ struct TestUpstream {
 
     let url: String
     let forwarder: UpstreamForwarder
+    /// The connections the server accepted and saw closed.
+    let connections: ConnectionCounts
     private let endlessStopped: NIOLockedValueBox<Bool>
 
-    init(url: String, forwarder: UpstreamForwarder, endlessStopped: NIOLockedValueBox<Bool>) {
+    init(url: String, forwarder: UpstreamForwarder, connections: ConnectionCounts, endlessStopped: NIOLockedValueBox<Bool>) {
         self.url = url
         self.forwarder = forwarder
+        self.connections = connections
         self.endlessStopped = endlessStopped
     }
 
@@ -84,6 +86,10 @@ struct TestUpstream {
                 }
             )
         }
+        router.post("pause") { _, _ in
+            try await Task.sleep(for: .milliseconds(100))
+            return Response(status: .ok, headers: [.contentLength: "0"])
+        }
         router.post("slow") { _, _ in
             try await Task.sleep(for: .seconds(5))
             return Response(status: .ok)
@@ -104,32 +110,72 @@ struct TestUpstream {
 }
 
 /// Runs `body` with a ``TestUpstream`` server and client, stopping both afterwards.
-func withUpstream(_ body: (TestUpstream) async throws -> Void) async throws {
+/// - Parameters:
+///   - serverIdleTimeout: When the server closes an idle keep-alive connection (never, if nil).
+///   - clientIdleTimeout: How long the client keeps an idle connection.
+func withUpstream(
+    serverIdleTimeout: TimeAmount? = nil,
+    clientIdleTimeout: TimeAmount = .seconds(3),
+    _ body: (TestUpstream) async throws -> Void
+) async throws {
     let port = NIOLockedValueBox(0)
     let endlessStopped = NIOLockedValueBox(false)
+    let connections = ConnectionCounts()
     var quiet = Logger(label: "upstream")
     quiet.logLevel = .critical
     let app = Application(
         router: TestUpstream.router(endlessStopped: endlessStopped),
+        server: .http1(configuration: .init(additionalChannelHandlers: [connections.handler()], idleTimeout: serverIdleTimeout)),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
         logger: quiet
     )
     let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+    let client = UpstreamClient(idleTimeout: clientIdleTimeout)
     defer { server.cancel() }
     for _ in 0..<500 where port.withLockedValue({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+    let upstream = TestUpstream(
+        url: "http://127.0.0.1:\(port.withLockedValue { $0 })",
+        forwarder: UpstreamForwarder(client: client),
+        connections: connections,
+        endlessStopped: endlessStopped
+    )
     do {
-        try await body(
-            TestUpstream(
-                url: "http://127.0.0.1:\(port.withLockedValue { $0 })",
-                forwarder: UpstreamForwarder(client: client),
-                endlessStopped: endlessStopped
-            )
-        )
+        try await body(upstream)
     } catch {
-        try await client.shutdown()
+        await client.shutdown()
         throw error
     }
-    try await client.shutdown()
+    await client.shutdown()
+}
+
+/// Counts the connections a test server accepted and saw closed.
+final class ConnectionCounts: Sendable {
+    private let counts = NIOLockedValueBox((opened: 0, closed: 0))
+
+    /// Connections accepted so far.
+    var opened: Int { counts.withLockedValue(\.opened) }
+    /// Connections closed so far.
+    var closed: Int { counts.withLockedValue(\.closed) }
+
+    /// A handler for one new connection's pipeline.
+    func handler() -> any RemovableChannelHandler { Counter(counts: counts) }
+
+    private final class Counter: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = NIOAny
+        let counts: NIOLockedValueBox<(opened: Int, closed: Int)>
+
+        init(counts: NIOLockedValueBox<(opened: Int, closed: Int)>) {
+            self.counts = counts
+        }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            counts.withLockedValue { $0.opened += 1 }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            counts.withLockedValue { $0.closed += 1 }
+            context.fireChannelInactive()
+        }
+    }
 }

@@ -2,15 +2,15 @@ import AsyncHTTPClient
 import NIOCore
 
 extension HTTPClient.Configuration {
-    /// The client configuration for talking to agents and engines: quick connect failure (so
-    /// failover is fast), a long read timeout (the longest silence inside a stream), a pool large
-    /// enough for many concurrent streams per node, and no redirects. Idle pooled connections are
+    /// The client configuration for talking to agents and engines outside the forwarding path
+    /// (model lists, health checks, admin pass-through; ``UpstreamClient`` forwards inference):
+    /// quick connect failure, a long read timeout, and no redirects. Idle pooled connections are
     /// dropped after 3 s, before llama-server's own 5 s keep-alive timeout closes them under us.
     public static var switchyardUpstream: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: .seconds(300)),
-            connectionPool: .init(idleTimeout: .seconds(3), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+            connectionPool: .init(idleTimeout: .seconds(3))
         )
         configuration.decompression = .disabled
         // A refused connection fails the request at once (the router tries the next node)

@@ -2,11 +2,20 @@ import AsyncHTTPClient
 import NIOCore
 import NIOPosix
 
-/// A short description of a failed upstream call for logs and metrics that never carries the
+/// A short description of a failed call to an upstream, a node or the hub, for logs and metrics that never carries the
 /// upstream's address (NIO's connection errors print host and port; logs must not).
 public enum UpstreamErrorSummary {
     /// "connection refused", "timed out", … or the error's type name.
     public static func describe(_ error: any Error) -> String {
+        if let error = error as? UpstreamError {
+            switch error {
+            case .invalidURL: return "invalid upstream URL"
+            case .connectionClosed: return "connection closed by the peer"
+            case .timedOut: return "timed out"
+            case .bodyBrokeOff: return "response broke off"
+            case .shutDown: return "client shut down"
+            }
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout: return "timed out"
@@ -22,7 +31,6 @@ public enum UpstreamErrorSummary {
         if case ChannelError.connectTimeout = error { return "timed out" }
         if error is ChannelError { return "connection failed" }
         if error is CancellationError { return "cancelled" }
-        if error is UpstreamExchange.BodyBrokeOff { return "response broke off" }
         return String(describing: type(of: error))
     }
 }

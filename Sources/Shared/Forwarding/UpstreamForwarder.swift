@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,11 +12,11 @@ import NIOHTTP1
 /// stream cancels the upstream request, and a stream that breaks after it started ends with a
 /// final SSE error event instead of being cut silently.
 public struct UpstreamForwarder: Sendable {
-    /// The process's one HTTP client.
-    public let client: HTTPClient
+    /// The process's forwarding client.
+    public let client: UpstreamClient
 
-    /// Creates a forwarder over a shared HTTP client.
-    public init(client: HTTPClient) {
+    /// Creates a forwarder over a shared client.
+    public init(client: UpstreamClient) {
         self.client = client
     }
 
@@ -36,8 +35,8 @@ public struct UpstreamForwarder: Sendable {
     ///   - stream: Whether the client asked for SSE (the body is then never read whole).
     ///   - logger: The request's logger.
     /// - Returns: The upstream's answer.
-    /// - Throws: The HTTP client's error when nothing was received (`deadlineExceeded` after
-    ///   `timeout`), or an error when a body being read whole broke off.
+    /// - Throws: ``UpstreamError`` (`timedOut` after `timeout`) or NIO's connection error when
+    ///   nothing usable was received, `CancellationError` when the calling task was cancelled.
     public func send(
         to url: String,
         body: ByteBuffer,
@@ -47,6 +46,7 @@ public struct UpstreamForwarder: Sendable {
         stream: Bool,
         logger: Logger
     ) async throws -> UpstreamAnswer {
+        guard let target = UpstreamTarget(url: url) else { throw UpstreamError.invalidURL }
         var headers = headers
         if !headers.contains(name: "content-type") {
             headers.add(name: "content-type", value: "application/json")
@@ -54,35 +54,22 @@ public struct UpstreamForwarder: Sendable {
         if let bearer {
             headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
         }
-        let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
-        // AsyncHTTPClient keeps per-request metadata in the logger it is given, re-rendered on
-        // every change: hand it the request's logger only when its debug output is wanted.
-        let clientLogger = logger.logLevel <= .debug ? logger : nil
+        let request = UpstreamRequest(target: target, headers: headers, body: body)
         do {
-            return try await exchange(request, timeout: timeout, stream: stream, logger: clientLogger)
+            return try await exchange(request, timeout: timeout, stream: stream, fresh: false)
         } catch  where Self.closedBeforeAnswering(error) {
             logger.debug("upstream closed a pooled connection before answering; sending again")
-            return try await exchange(request, timeout: timeout, stream: stream, logger: clientLogger)
+            return try await exchange(request, timeout: timeout, stream: stream, fresh: true)
         }
     }
 
-    /// Sends `request` through AsyncHTTPClient's delegate interface, with the delegate on the
-    /// calling task's event loop (the pool prefers a connection there), and waits for the answer.
-    /// The deadline covers only the wait for the answer, not a stream that follows; cancelling
-    /// the calling task cancels the request.
-    private func exchange(_ request: HTTPClient.Request, timeout: TimeAmount, stream: Bool, logger: Logger?) async throws -> UpstreamAnswer {
-        let eventLoop = client.eventLoopGroup.any()
-        let exchange = UpstreamExchange(eventLoop: eventLoop, readWhole: !stream)
+    /// Sends `request` on the calling task's event loop (its pool's connection) and waits for
+    /// the answer. Cancelling the calling task cancels the request.
+    private func exchange(_ request: UpstreamRequest, timeout: TimeAmount, stream: Bool, fresh: Bool) async throws -> UpstreamAnswer {
+        let exchange = UpstreamExchange(eventLoop: client.group.any(), readWhole: !stream, timeout: timeout)
         return try await withTaskCancellationHandler {
-            let task = client.execute(request: request, delegate: exchange, eventLoop: .delegate(on: eventLoop), logger: logger)
-            exchange.attach(task)
-            let deadline = eventLoop.scheduleTask(in: timeout) { task.fail(reason: HTTPClientError.deadlineExceeded) }
-            defer { deadline.cancel() }
-            do {
-                return try await exchange.futureAnswer.get()
-            } catch let error as HTTPClientError where error == .cancelled && Task.isCancelled {
-                throw CancellationError()  // callers tell a caller that left by this
-            }
+            client.start(request, exchange: exchange, fresh: fresh)
+            return try await exchange.futureAnswer.get()
         } onCancel: {
             exchange.cancel()
         }
@@ -90,8 +77,9 @@ public struct UpstreamForwarder: Sendable {
 
     /// Whether the connection was gone before anything was answered (not the upstream's fault).
     static func closedBeforeAnswering(_ error: any Error) -> Bool {
-        if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? UpstreamError { return error == .connectionClosed }
         if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .eof }
+        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
         return false
     }
 

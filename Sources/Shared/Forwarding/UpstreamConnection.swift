@@ -1,0 +1,136 @@
+import NIOCore
+import NIOHTTP1
+
+/// One keep-alive HTTP/1.1 connection to an upstream, carrying one exchange at a time; the last
+/// handler of its channel's pipeline, after NIO's HTTP/1 client codec.
+///
+/// A request goes out as head, body and end in one flush (one `writev`). The response is handed
+/// to the exchange as it arrives; while the exchange's reader is behind, the connection stops
+/// reading from the socket (backpressure reaches the upstream through TCP). After a complete
+/// response the connection goes back to its pool, unless either side asked to close it.
+/// Everything here runs on the connection's event loop.
+final class UpstreamConnection: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let endpoint: UpstreamTarget.Endpoint
+    /// When the connection last went back to its pool.
+    var idleSince = NIODeadline.now()
+    private let pool: UpstreamConnectionPool
+    private var context: ChannelHandlerContext?
+    /// The exchange the connection is carrying now, if any.
+    private var exchange: UpstreamExchange?
+    /// Whether the current response may be followed by another request on this connection.
+    private var keepAlive = true
+    /// The exchange's reader is behind: socket reads wait (`readPending` remembers one).
+    private var readPaused = false
+    private var readPending = false
+
+    init(endpoint: UpstreamTarget.Endpoint, pool: UpstreamConnectionPool) {
+        self.endpoint = endpoint
+        self.pool = pool
+    }
+
+    /// Whether the connection can carry a request.
+    var isUsable: Bool { context?.channel.isActive ?? false }
+
+    /// Sends `request` for `exchange`; a caller that left meanwhile leaves the connection idle.
+    func send(_ request: UpstreamRequest, for exchange: UpstreamExchange) {
+        guard let context, context.channel.isActive else {
+            exchange.end(with: UpstreamError.connectionClosed)
+            return
+        }
+        guard exchange.begin(on: self) else {
+            pool.checkin(self)
+            return
+        }
+        self.exchange = exchange
+        keepAlive = true
+        var headers = request.headers
+        headers.replaceOrAdd(name: "host", value: String(endpoint.authority))
+        headers.replaceOrAdd(name: "content-length", value: String(request.body.readableBytes))
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: String(request.target.path), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// Lets reading go on once the exchange's reader caught up.
+    func resumeReading() {
+        guard readPaused else { return }
+        readPaused = false
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// Drops the current exchange and closes the connection (the only way to stop an HTTP/1.1
+    /// request in flight).
+    func abort() {
+        exchange = nil
+        close()
+    }
+
+    /// Closes the connection.
+    func close() {
+        context?.close(promise: nil)
+    }
+
+    // MARK: ChannelHandler
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // Informational answers (100 Continue) come before the real one.
+            guard head.status.code >= 200 else { return }
+            guard let exchange else {
+                context.close(promise: nil)  // an answer nobody asked for
+                return
+            }
+            keepAlive = head.isKeepAlive
+            exchange.received(head)
+        case .body(let chunk):
+            if exchange?.received(chunk) == false { readPaused = true }
+        case .end:
+            let exchange = self.exchange
+            self.exchange = nil
+            readPaused = false
+            // Back to the pool before the exchange ends, so the caller's next request can use it.
+            if keepAlive && exchange != nil { pool.checkin(self) } else { context.close(promise: nil) }
+            exchange?.end(with: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        pool.remove(self)
+        let exchange = self.exchange
+        self.exchange = nil
+        exchange?.end(with: UpstreamError.connectionClosed)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let exchange = self.exchange
+        self.exchange = nil
+        exchange?.end(with: error)
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+@testable import Shared
+
+/// The forwarding client's connections, against a real server on loopback: kept and reused,
+/// replaced when the upstream closed them, closed after their idle time, refused after shutdown.
+@Suite struct UpstreamClientTests {
+    @Test("sequential requests reuse pooled connections (one per event loop at most)")
+    func sequentialRequestsReuseConnections() async throws {
+        try await withUpstream { upstream in
+            for _ in 0..<20 {
+                let answer = try await upstream.send("/json", stream: false)
+                #expect(answer.status == .ok)
+            }
+            #expect(upstream.connections.opened <= Array(upstream.forwarder.client.group.makeIterator()).count)
+        }
+    }
+
+    @Test("concurrent requests each get a connection, and all come back to the pool")
+    func concurrentRequests() async throws {
+        try await withUpstream { upstream in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { _ = try await upstream.send("/pause", stream: false) }
+                }
+                try await group.waitForAll()
+            }
+            let opened = upstream.connections.opened
+            #expect((2...8).contains(opened))
+            for _ in 0..<20 { _ = try await upstream.send("/json", stream: false) }
+            #expect(upstream.connections.opened == opened, "later requests reuse pooled connections")
+        }
+    }
+
+    @Test("a pooled connection the upstream closed is replaced without failing the request")
+    func aConnectionClosedByTheUpstreamIsReplaced() async throws {
+        try await withUpstream(serverIdleTimeout: .milliseconds(100)) { upstream in
+            _ = try await upstream.send("/json", stream: false)
+            try await Task.sleep(for: .milliseconds(400))  // the server closed the idle connection
+            let answer = try await upstream.send("/json", stream: false)
+            #expect(answer.status == .ok)
+            #expect(upstream.connections.opened == 2)
+        }
+    }
+
+    @Test func idleConnectionsAreClosedAfterTheIdleTimeout() async throws {
+        try await withUpstream(clientIdleTimeout: .milliseconds(200)) { upstream in
+            _ = try await upstream.send("/json", stream: false)
+            for _ in 0..<100 where upstream.connections.closed == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(upstream.connections.closed == 1)
+        }
+    }
+
+    @Test func anUpstreamThatIsNotListeningFailsAtOnce() async throws {
+        let client = UpstreamClient()
+        let started = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await UpstreamForwarder(client: client).send(
+                to: "http://127.0.0.1:9/v1/chat/completions",
+                body: ByteBuffer(string: "{}"),
+                headers: [:],
+                bearer: nil,
+                timeout: .seconds(30),
+                stream: false,
+                logger: Logger(label: "test")
+            )
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        await client.shutdown()
+    }
+
+    @Test(arguments: [
+        ("http://10.0.0.5:8801/v1/chat/completions", "10.0.0.5", 8801, false, "/v1/chat/completions"),
+        ("https://gpu-1.example/v1/embeddings?x=1", "gpu-1.example", 443, true, "/v1/embeddings?x=1"),
+        ("http://[::1]:9000", "::1", 9000, false, "/"),
+        ("http://node", "node", 80, false, "/"),
+    ])
+    func targets(url: String, host: String, port: Int, tls: Bool, path: String) throws {
+        let target = try #require(UpstreamTarget(url: url))
+        #expect(target.endpoint.host == host)
+        #expect(target.endpoint.port == port)
+        #expect(target.endpoint.tls == tls)
+        #expect(target.path == path)
+    }
+
+    @Test(arguments: ["ftp://node/x", "http://", "http://user:secret@node/", "http://node:0/", "http://node:port/", "http://[::1/", "node:80"])
+    func invalidTargets(url: String) {
+        #expect(UpstreamTarget(url: url) == nil)
+    }
+}
