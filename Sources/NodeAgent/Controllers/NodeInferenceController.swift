@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Hummingbird
 import Logging
 import NIOCore
@@ -19,55 +18,56 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
     }
 
     @Sendable func forward(_ inference: InferenceRequest, context: Context) async throws -> Response {
-        let (request, body, fields, route) = (inference.request, inference.body, inference.fields, inference.route)
-        guard let model = await state.executableModel(fields.model) else {
-            throw OpenAIError.modelNotFound(fields.model)
+        guard let model = await state.executableModel(inference.fields.model) else {
+            throw OpenAIError.modelNotFound(inference.fields.model)
         }
-        try Self.check(model, accepts: route)
+        try Self.check(model, accepts: inference.route)
         // A client that leaves while the engine loads, prefills or generates cancels the request.
         let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
+        let upstream = try await watch.cancellingOnClose { try await send(inference, to: model, logger: context.logger) }
+        let (state, engines) = (self.state, self.engines)
+        // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
+        // the node and tells the client); the router writes the client's error event.
+        return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, logger: context.logger, failure: .dropConnection) {
+            _,
+            _ in
+            await state.end()
+            await engines.checkin(model.id)
+        }
+    }
+
+    /// Makes sure the model's engine runs and sends it the request. The engine stays checked out
+    /// for the relay when an answer came, and is checked in here when none did.
+    private func send(_ inference: InferenceRequest, to model: LocalModel, logger: Logger) async throws -> UpstreamAnswer {
         let engineURL: String
         do {
-            engineURL = try await watch.cancellingOnClose { try await self.engines.checkout(model) }
+            engineURL = try await engines.checkout(model)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            context.logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
+            logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
             throw OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5)
         }
         await state.begin()
-        let upstream: UpstreamAnswer
         do {
-            upstream = try await watch.cancellingOnClose {
-                try await forwarder.send(
-                    to: engineURL + route.path,
-                    body: body,
-                    headers: HopByHopHeaders.forwardable(request.headers),
-                    bearer: nil,
-                    timeout: responseTimeout,
-                    stream: fields.stream,
-                    logger: context.logger
-                )
-            }
+            return try await forwarder.send(
+                to: engineURL + inference.route.path,
+                body: inference.body,
+                headers: HopByHopHeaders.forwardable(inference.request.headers),
+                bearer: nil,
+                timeout: responseTimeout,
+                stream: inference.fields.stream,
+                logger: logger
+            )
         } catch {
             await state.end()
             await engines.checkin(model.id)
             if error is CancellationError {
-                context.logger.info("client left before the engine answered", metadata: ["model": "\(model.id)"])
+                logger.info("client left before the engine answered", metadata: ["model": "\(model.id)"])
                 throw error
             }
-            context.logger.error(
-                "engine request failed",
-                metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"]
-            )
+            logger.error("engine request failed", metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"])
             throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
-        }
-        let (state, engines) = (self.state, self.engines)
-        // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
-        // the node and tells the client); the router writes the client's error event.
-        return await forwarder.relay(upstream, watch: watch, stream: fields.stream, logger: context.logger, failure: .dropConnection) { _, _ in
-            await state.end()
-            await engines.checkin(model.id)
         }
     }
 

@@ -59,8 +59,10 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
         let (request, model) = (inference.request, inference.fields.model)
         let requestID = request.headers[.requestID] ?? RequestIDs.next()
         var logger = context.logger
-        // One metadata update (each one re-renders the handler's metadata).
-        logger.handler.metadata.merge(["request.id": "\(requestID)", "model": "\(model)"]) { $1 }
+        // Through a provider, read only when a line is logged (setting the handler's metadata
+        // re-renders all of it at once, on every request).
+        let requestMetadata = Logger.MetadataProvider { ["request.id": "\(requestID)", "model": "\(model)"] }
+        logger.handler.metadataProvider = logger.metadataProvider.map { .multiplex([$0, requestMetadata]) } ?? requestMetadata
         var headers = HopByHopHeaders.forwardable(request.headers)
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
 

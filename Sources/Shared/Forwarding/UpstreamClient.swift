@@ -22,16 +22,24 @@ public final class UpstreamClient: Service, Sendable {
     ///   - connectTimeout: Time allowed to open a connection (a dead node fails fast).
     ///   - idleTimeout: How long an unused connection stays pooled; below llama-server's own
     ///     5 s keep-alive timeout, so a pooled connection is seldom closed under a request.
+    ///   - readTimeout: The longest silence allowed inside an answer once its head arrived (the
+    ///     wait for the head is each request's own `timeout`).
     ///   - tls: How `https` upstreams are verified (the system's trust roots by default).
     public init(
         group: MultiThreadedEventLoopGroup = .singleton,
         connectTimeout: TimeAmount = .seconds(5),
         idleTimeout: TimeAmount = .seconds(3),
+        readTimeout: TimeAmount = .seconds(300),
         tls: TLSConfiguration = .makeClientConfiguration()
     ) {
         self.group = group
         let tlsContext = Result { try NIOSSLContext(configuration: tls) }
-        let settings = UpstreamConnectionPool.Settings(connectTimeout: connectTimeout, idleTimeout: idleTimeout, tls: tlsContext)
+        let settings = UpstreamConnectionPool.Settings(
+            connectTimeout: connectTimeout,
+            idleTimeout: idleTimeout,
+            readTimeout: readTimeout,
+            tls: tlsContext
+        )
         var pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamConnectionPool>] = [:]
         for eventLoop in group.makeIterator() {
             pools[ObjectIdentifier(eventLoop)] = .makeBoxSendingValue(

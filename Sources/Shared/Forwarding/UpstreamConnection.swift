@@ -21,6 +21,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     /// The exchange the connection is carrying now, if any.
     private var exchange: UpstreamExchange?
+    /// Whether the current exchange's response head has arrived.
+    private var answered = false
     /// Whether the current response may be followed by another request on this connection.
     private var keepAlive = true
     /// The exchange's reader is behind: socket reads wait (`readPending` remembers one).
@@ -46,7 +48,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             return
         }
         self.exchange = exchange
-        keepAlive = true
+        (answered, keepAlive) = (false, true)
         var headers = request.headers
         headers.replaceOrAdd(name: "host", value: String(endpoint.authority))
         headers.replaceOrAdd(name: "content-length", value: String(request.body.readableBytes))
@@ -97,14 +99,14 @@ final class UpstreamConnection: ChannelDuplexHandler {
                 context.close(promise: nil)  // an answer nobody asked for
                 return
             }
-            keepAlive = head.isKeepAlive
+            (answered, keepAlive) = (true, head.isKeepAlive)
             exchange.received(head)
         case .body(let chunk):
             if exchange?.received(chunk) == false { readPaused = true }
         case .end:
             let exchange = self.exchange
             self.exchange = nil
-            readPaused = false
+            resumeReading()
             // Back to the pool before the exchange ends, so the caller's next request can use it.
             if keepAlive && exchange != nil { pool.checkin(self) } else { context.close(promise: nil) }
             exchange?.end(with: nil)
@@ -117,6 +119,18 @@ final class UpstreamConnection: ChannelDuplexHandler {
         self.exchange = nil
         exchange?.end(with: UpstreamError.connectionClosed)
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Silence inside an answer that started (the wait for its head has its own deadline),
+        // unless the reader is what holds it up.
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, answered, !readPaused, let exchange {
+            self.exchange = nil
+            exchange.end(with: UpstreamError.timedOut)
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -10,6 +10,8 @@ final class UpstreamConnectionPool {
     struct Settings: Sendable {
         var connectTimeout: TimeAmount
         var idleTimeout: TimeAmount
+        /// The longest silence allowed inside an answer once its head arrived.
+        var readTimeout: TimeAmount
         /// The TLS context for `https` upstreams, or why there is none.
         var tls: Result<NIOSSLContext, any Error>
     }
@@ -115,6 +117,7 @@ final class UpstreamConnectionPool {
             return
         }
         let connection = NIOLoopBound(UpstreamConnection(endpoint: endpoint, pool: self), eventLoop: eventLoop)
+        let readTimeout = settings.readTimeout
         ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -128,6 +131,7 @@ final class UpstreamConnectionPool {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : endpoint.host))
                     }
                     try pipeline.addHTTPClientHandlers()
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: readTimeout))
                     try pipeline.addHandler(connection.value)
                 }
             }

@@ -7,8 +7,9 @@ import NIOConcurrencyHelpers
 public final class ClientDisconnectWatch: Sendable {
     private struct State {
         var closed = false
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter = 0
+        /// Cancels each operation running under ``cancellingOnClose(_:)``, by call.
+        var running: [Int: @Sendable () -> Void] = [:]
+        var nextCall = 0
         var registration: Int?
     }
 
@@ -37,64 +38,49 @@ public final class ClientDisconnectWatch: Sendable {
     /// Runs `operation`, cancelling it when the client goes away. An operation that finishes
     /// with a value even so returns it (so what it acquired can be released by the caller,
     /// whose next watched step then sees the client gone).
+    ///
+    /// The operation runs as one task of its own, which the connection's close cancels (a
+    /// handler's own task cannot be cancelled from outside); cancelling the caller cancels it too.
     /// - Throws: `CancellationError` when the client left, or what `operation` throws.
     public func cancellingOnClose<Value: Sendable>(_ operation: () async throws -> Value) async throws -> Value {
-        try await withoutActuallyEscaping(operation) { operation in
+        guard connection != nil else { return try await operation() }
+        return try await withoutActuallyEscaping(operation) { operation in
             let unsafe = UnsafeOperation(operation: operation)
-            return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
-                group.addTask { .value(try await unsafe.operation()) }
-                group.addTask {
-                    await self.closed()
-                    return .closed
+            let task = Task { try await unsafe.operation() }
+            let call = state.withLockedValue { state -> Int? in
+                guard !state.closed else { return nil }
+                state.nextCall += 1
+                state.running[state.nextCall] = { task.cancel() }
+                return state.nextCall
+            }
+            if call == nil { task.cancel() }
+            defer {
+                if let call { state.withLockedValue { _ = $0.running.removeValue(forKey: call) } }
+            }
+            do {
+                // The task is always awaited to its end, so `operation` never outlives this call.
+                return try await withTaskCancellationHandler {
+                    try await task.value
+                } onCancel: {
+                    task.cancel()
                 }
-                defer { group.cancelAll() }
-                if case .value(let value) = try await group.next() { return value }
-                group.cancelAll()
-                do {
-                    if case .value(let value) = try await group.next() { return value }
-                } catch {}
+            } catch  where isClosed {
                 throw CancellationError()
             }
         }
     }
 
-    /// Returns when the client has gone away, or when the calling task is cancelled.
-    public func closed() async {
-        let id = state.withLockedValue { state in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLockedValue { state in
-                    if state.closed || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
-    }
-
     private func markClosed() {
-        let waiters = state.withLockedValue { state in
+        let running = state.withLockedValue { state in
             state.closed = true
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            defer { state.running = [:] }
+            return Array(state.running.values)
         }
-        for waiter in waiters { waiter.resume() }
+        for cancel in running { cancel() }
     }
 }
 
-/// What finished first in ``ClientDisconnectWatch/cancellingOnClose(_:)``.
-private enum Outcome<Value: Sendable>: Sendable {
-    case value(Value)
-    case closed
-}
-
-/// Carries a non-escaping operation into a task group that finishes before the call returns.
+/// Carries a non-escaping operation into a task that ends before the call returns.
 private struct UnsafeOperation<Value>: @unchecked Sendable {
     let operation: () async throws -> Value
 }

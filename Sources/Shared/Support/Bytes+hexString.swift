@@ -1,12 +1,16 @@
 extension Sequence where Element == UInt8 {
     /// The bytes as lower-case hexadecimal.
     public var hexString: String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+        let bytes = Array(self)
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            digits.withUTF8Buffer { digits in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = digits[Int(byte >> 4)]
+                    text[2 * index + 1] = digits[Int(byte & 0x0f)]
+                }
+            }
+            return bytes.count * 2
         }
-        return text
     }
 }
