@@ -6,7 +6,7 @@
 # Also reports the CPU time the proxy under test (nginx or the router) and the agent spent per
 # request (from /proc), and runs the node-selection micro-benchmark. Prints Markdown tables.
 #
-# Usage: scripts/bench/router-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
+# Usage: [ROUTER_EVENT_LOOPS=N] scripts/bench/router-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 cd "$REPO_ROOT"
@@ -78,8 +78,10 @@ nginx_worker() { pgrep -P "$(cat "$work/nginx-proxy.pid")" | head -1; }
 
 mkdir -p "$work/models/HuggingFaceTB"
 ln -s "$SWITCHYARD_CACHE/models/$model" "$work/models/$model"
+# The router gets one event loop, as the proxy nginx it is compared with gets one worker
+# (ROUTER_EVENT_LOOPS=N to change that).
 SWITCHYARD_ADMIN_KEY="$admin" SWITCHYARD_NODE_TOKEN="$token" "$bin/switchyard-router" serve --port "$router_port" \
-    --data-dir "$work/router" --log-level warning >"$work/router.log" 2>&1 &
+    --data-dir "$work/router" --log-level warning --event-loops "${ROUTER_EVENT_LOOPS:-1}" >"$work/router.log" 2>&1 &
 pids+=($!)
 sleep 1
 SWITCHYARD_NODE_TOKEN="$token" "$bin/switchyard-agent" serve --router "http://127.0.0.1:$router_port" --host 127.0.0.1 \

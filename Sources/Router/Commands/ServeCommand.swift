@@ -40,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Event loop threads serving connections (default: one per core).")
+    var eventLoops: Int?
+
     func run() async throws {
         // Run Swift concurrency's jobs on NIO's event loops (as Vapor's template does): a request
         // then stays on its connection's loop from the socket read through the handler to the
@@ -47,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Tasks must then not block for long: the request log is written through GRDB's queue;
         // the rare node and key writes (a few milliseconds) stay synchronous for their order.
         // NIO requires the main thread for this.
+        if let eventLoops { NIOSingletons.groupLoopCountSuggestion = eventLoops }  // before the loops start
         let onEventLoops = await MainActor.run { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
@@ -82,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard queueDepth >= 0 else { throw ValidationError("--queue-depth cannot be negative") }
         guard queueTimeout > 0 else { throw ValidationError("--queue-timeout must be positive") }
+        guard (eventLoops ?? 1) >= 1 else { throw ValidationError("--event-loops must be at least 1") }
         guard heartbeatInterval >= 0.1, heartbeatInterval <= 60 else {
             throw ValidationError("--heartbeat-interval must be between 0.1 and 60 seconds")
         }

@@ -8,6 +8,16 @@ struct RouterMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     /// The dashboard's traffic view.
     var traffic = TrafficLog()
+    /// The handles every request updates, by label values.
+    private let requestCounters = MetricHandles<RequestLabels, Counter>()
+    private let requestDurations = MetricHandles<String, DurationHistogram>()
+    private let firstBytes = MetricHandles<String, DurationHistogram>()
+
+    private struct RequestLabels: Hashable, Sendable {
+        var model: String
+        var node: String?
+        var status: Int
+    }
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
@@ -24,10 +34,12 @@ struct RouterMetrics: Sendable {
         code: String? = nil,
         usage: TokenUsage? = nil
     ) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
-            .increment()
-        registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("model", model)], buckets: Self.latencyBuckets)
-            .record(duration)
+        requestCounters.handle(RequestLabels(model: model, node: node, status: status)) {
+            registry.makeCounter(descriptor: Self.requests, labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
+        }.increment()
+        requestDurations.handle(model) {
+            registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("model", model)], buckets: Self.latencyBuckets)
+        }.record(duration)
         traffic.record(
             RequestRecord(
                 at: Date().timeIntervalSince1970,
@@ -45,8 +57,9 @@ struct RouterMetrics: Sendable {
 
     /// The node's response head arrived this long after the request reached the router.
     func firstByte(model: String, after duration: Duration) {
-        registry.makeDurationHistogram(descriptor: Self.timeToFirstByte, labels: [("model", model)], buckets: Self.latencyBuckets)
-            .record(duration)
+        firstBytes.handle(model) {
+            registry.makeDurationHistogram(descriptor: Self.timeToFirstByte, labels: [("model", model)], buckets: Self.latencyBuckets)
+        }.record(duration)
     }
 
     /// A request waited this long in its model's queue.

@@ -19,26 +19,29 @@ public struct TokenUsage: Sendable, Equatable {
     /// Finds the counts in the tail of a body (the last chunks, or a whole answer); nil when
     /// there are none.
     public static func find(in body: ByteBuffer) -> TokenUsage? {
-        let bytes = body.readableBytesView.suffix(searchedTail)
-        let usage = TokenUsage(
-            promptTokens: number(after: #""prompt_tokens":"#, in: bytes) ?? number(after: #""prompt_n":"#, in: bytes),
-            completionTokens: number(after: #""completion_tokens":"#, in: bytes) ?? number(after: #""predicted_n":"#, in: bytes)
-        )
-        return usage.promptTokens == nil && usage.completionTokens == nil ? nil : usage
+        body.withUnsafeReadableBytes { buffer in
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer.suffix(searchedTail))
+            let usage = TokenUsage(
+                promptTokens: number(after: #""prompt_tokens":"#, in: bytes) ?? number(after: #""prompt_n":"#, in: bytes),
+                completionTokens: number(after: #""completion_tokens":"#, in: bytes) ?? number(after: #""predicted_n":"#, in: bytes)
+            )
+            return usage.promptTokens == nil && usage.completionTokens == nil ? nil : usage
+        }
     }
 
     /// The integer after the last occurrence of `key` (spaces allowed between them).
-    private static func number(after key: String, in bytes: ByteBufferView.SubSequence) -> Int? {
-        let key = Array(key.utf8)
-        guard bytes.count >= key.count else { return nil }
-        var start = bytes.endIndex - key.count
-        while start >= bytes.startIndex {
-            if bytes[start..<start + key.count].elementsEqual(key) {
-                let digits = bytes[(start + key.count)...].drop { $0 == UInt8(ascii: " ") }.prefix { (0x30...0x39).contains($0) }.prefix(18)
-                return digits.isEmpty ? nil : digits.reduce(0) { $0 &* 10 &+ Int($1 - 0x30) }
+    private static func number(after key: StaticString, in bytes: UnsafeRawBufferPointer) -> Int? {
+        key.withUTF8Buffer { key -> Int? in
+            guard bytes.count >= key.count, let first = key.first else { return nil }
+            var start = bytes.count - key.count
+            while start >= 0 {
+                if bytes[start] == first, (1..<key.count).allSatisfy({ bytes[start + $0] == key[$0] }) {
+                    let digits = bytes[(start + key.count)...].drop { $0 == UInt8(ascii: " ") }.prefix { (0x30...0x39).contains($0) }.prefix(18)
+                    return digits.isEmpty ? nil : digits.reduce(0) { $0 &* 10 &+ Int($1 - 0x30) }
+                }
+                start -= 1
             }
-            start -= 1
+            return nil
         }
-        return nil
     }
 }
