@@ -95,7 +95,8 @@ final class UpstreamConnectionPool {
     /// a timer per connection on every request); stops when nothing is idle.
     private func startSweeping() {
         let every = TimeAmount.nanoseconds(max(settings.idleTimeout.nanoseconds / 4, 1_000_000))
-        sweep = eventLoop.assumeIsolated().scheduleTask(in: every) { [unowned self] in
+        sweep = eventLoop.assumeIsolated().scheduleTask(in: every) { [weak self] in
+            guard let self else { return }
             self.sweep = nil
             let cutoff = NIODeadline.now() - self.settings.idleTimeout
             for (endpoint, connections) in self.idle {
