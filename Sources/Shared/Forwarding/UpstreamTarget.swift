@@ -21,37 +21,43 @@ struct UpstreamTarget: Sendable {
 
     /// Reads an `http://` or `https://` URL with a host, an optional port and an optional path;
     /// `nil` for anything else (user info included: credentials never travel in a URL here).
+    /// Works on the URL's bytes (it runs for every forwarded request).
     init?(url: String) {
+        let bytes = url.utf8
         let tls: Bool
-        let rest: Substring
-        if url.hasPrefix("http://") {
-            (tls, rest) = (false, url.dropFirst(7))
-        } else if url.hasPrefix("https://") {
-            (tls, rest) = (true, url.dropFirst(8))
+        if bytes.starts(with: "http://".utf8) {
+            tls = false
+        } else if bytes.starts(with: "https://".utf8) {
+            tls = true
         } else {
             return nil
         }
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = rest[..<slash]
-        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        let start = bytes.index(bytes.startIndex, offsetBy: tls ? 8 : 7)
+        let slash = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+        let authority = url[start..<slash]
+        guard !authority.isEmpty, !authority.utf8.contains(UInt8(ascii: "@")) else { return nil }
         var host = authority
         var port = tls ? 443 : 80
-        if authority.hasPrefix("[") {
+        var portText: Substring?
+        if authority.utf8.first == UInt8(ascii: "[") {
             // An IPv6 literal: `[::1]` or `[::1]:8801`.
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
+            guard let close = authority.utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            host = authority[authority.utf8.index(after: authority.startIndex)..<close]
+            let after = authority[authority.utf8.index(after: close)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":"), let value = Int(after.dropFirst()) else { return nil }
-                port = value
+                guard after.utf8.first == UInt8(ascii: ":") else { return nil }
+                portText = after.dropFirst()
             }
-        } else if let colon = authority.lastIndex(of: ":") {
+        } else if let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")) {
             host = authority[..<colon]
-            guard let value = Int(authority[authority.index(after: colon)...]) else { return nil }
+            portText = authority[authority.utf8.index(after: colon)...]
+        }
+        if let portText {
+            guard let value = Int(portText) else { return nil }
             port = value
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
         self.endpoint = Endpoint(host: String(host), port: port, tls: tls, authority: authority)
-        self.path = slash == rest.endIndex ? "/" : rest[slash...]
+        self.path = slash == bytes.endIndex ? "/" : url[slash...]
     }
 }
