@@ -24,15 +24,7 @@ struct TestUpstream {
     }
 
     func send(_ path: String, stream: Bool, timeout: TimeAmount = .seconds(5)) async throws -> UpstreamAnswer {
-        try await forwarder.send(
-            to: url + path,
-            body: ByteBuffer(string: "{}"),
-            headers: [:],
-            bearer: nil,
-            timeout: timeout,
-            stream: stream,
-            logger: Logger(label: "test")
-        )
+        try await forwarder.post(to: url + path, stream: stream, timeout: timeout)
     }
 
     /// Whether the endless stream's writes started failing (its client went away) within 2 s.
@@ -177,5 +169,20 @@ final class ConnectionCounts: Sendable {
             counts.withLockedValue { $0.closed += 1 }
             context.fireChannelInactive()
         }
+    }
+}
+
+extension UpstreamForwarder {
+    /// Posts `{}` to `url` with no headers.
+    func post(to url: String, stream: Bool = false, timeout: TimeAmount = .seconds(5)) async throws -> UpstreamAnswer {
+        try await send(
+            to: url,
+            body: ByteBuffer(string: "{}"),
+            headers: [:],
+            bearer: nil,
+            timeout: timeout,
+            stream: stream,
+            logger: Logger(label: "test")
+        )
     }
 }

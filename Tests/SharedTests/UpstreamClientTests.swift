@@ -1,5 +1,4 @@
 import Hummingbird
-import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -61,15 +60,7 @@ import Testing
         let client = UpstreamClient()
         let started = ContinuousClock.now
         await #expect(throws: (any Error).self) {
-            _ = try await UpstreamForwarder(client: client).send(
-                to: "http://127.0.0.1:9/v1/chat/completions",
-                body: ByteBuffer(string: "{}"),
-                headers: [:],
-                bearer: nil,
-                timeout: .seconds(30),
-                stream: false,
-                logger: Logger(label: "test")
-            )
+            _ = try await UpstreamForwarder(client: client).post(to: "http://127.0.0.1:9/v1/chat/completions", timeout: .seconds(30))
         }
         #expect(ContinuousClock.now - started < .seconds(5))
         await client.shutdown()

@@ -1,5 +1,4 @@
 import Hummingbird
-import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -110,15 +109,7 @@ import Testing
         let client = UpstreamClient()
         await client.shutdown()
         await #expect(throws: UpstreamError.shutDown) {
-            _ = try await UpstreamForwarder(client: client).send(
-                to: "http://127.0.0.1:9/v1/chat/completions",
-                body: ByteBuffer(string: "{}"),
-                headers: [:],
-                bearer: nil,
-                timeout: .seconds(5),
-                stream: false,
-                logger: Logger(label: "test")
-            )
+            _ = try await UpstreamForwarder(client: client).post(to: "http://127.0.0.1:9/v1/chat/completions", timeout: .seconds(5))
         }
     }
 }
