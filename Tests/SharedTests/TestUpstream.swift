@@ -82,6 +82,17 @@ struct TestUpstream {
             try await Task.sleep(for: .milliseconds(100))
             return Response(status: .ok, headers: [.contentLength: "0"])
         }
+        router.post("stall") { _, _ in
+            // The head and a first chunk, then silence.
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "data: first\n\n"))
+                    try await Task.sleep(for: .seconds(10))
+                    try await writer.finish(nil)
+                }
+            )
+        }
         router.post("slow") { _, _ in
             try await Task.sleep(for: .seconds(5))
             return Response(status: .ok)
@@ -101,13 +112,16 @@ struct TestUpstream {
     }
 }
 
-/// Runs `body` with a ``TestUpstream`` server and client, stopping both afterwards.
+/// Runs `body` with a ``TestUpstream`` server and a client on an event loop of its own (so
+/// every request uses the same pool), stopping both afterwards.
 /// - Parameters:
 ///   - serverIdleTimeout: When the server closes an idle keep-alive connection (never, if nil).
 ///   - clientIdleTimeout: How long the client keeps an idle connection.
+///   - readTimeout: The client's longest silence inside an answer.
 func withUpstream(
     serverIdleTimeout: TimeAmount? = nil,
     clientIdleTimeout: TimeAmount = .seconds(3),
+    readTimeout: TimeAmount = .seconds(300),
     _ body: (TestUpstream) async throws -> Void
 ) async throws {
     let port = NIOLockedValueBox(0)
@@ -123,7 +137,8 @@ func withUpstream(
         logger: quiet
     )
     let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-    let client = UpstreamClient(idleTimeout: clientIdleTimeout)
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let client = UpstreamClient(group: group, idleTimeout: clientIdleTimeout, readTimeout: readTimeout)
     defer { server.cancel() }
     for _ in 0..<500 where port.withLockedValue({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
     let upstream = TestUpstream(
@@ -136,9 +151,11 @@ func withUpstream(
         try await body(upstream)
     } catch {
         await client.shutdown()
+        try await group.shutdownGracefully()
         throw error
     }
     await client.shutdown()
+    try await group.shutdownGracefully()
 }
 
 /// Counts the connections a test server accepted and saw closed.

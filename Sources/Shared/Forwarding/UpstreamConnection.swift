@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One keep-alive HTTP/1.1 connection to an upstream, carrying one exchange at a time; the last
 /// handler of its channel's pipeline, after NIO's HTTP/1 client codec.
@@ -23,6 +24,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var exchange: UpstreamExchange?
     /// Whether the current exchange's response head has arrived.
     private var answered = false
+    /// Whether the current exchange came to this connection from the pool (a connection used
+    /// before, which the upstream may have closed while it sat idle).
+    private var reused = false
+    /// Requests this connection has carried.
+    private var requests = 0
     /// Whether the current response may be followed by another request on this connection.
     private var keepAlive = true
     /// The exchange's reader is behind: socket reads wait (`readPending` remembers one).
@@ -40,7 +46,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Sends `request` for `exchange`; a caller that left meanwhile leaves the connection idle.
     func send(_ request: UpstreamRequest, for exchange: UpstreamExchange) {
         guard let context, context.channel.isActive else {
-            exchange.end(with: UpstreamError.connectionClosed)
+            exchange.end(with: requests > 0 ? UpstreamError.staleConnection : UpstreamError.connectionClosed)
             return
         }
         guard exchange.begin(on: self) else {
@@ -48,11 +54,12 @@ final class UpstreamConnection: ChannelDuplexHandler {
             return
         }
         self.exchange = exchange
-        (answered, keepAlive) = (false, true)
+        (answered, keepAlive, reused) = (false, true, requests > 0)
+        requests += 1
         var headers = request.headers
         headers.replaceOrAdd(name: "host", value: String(endpoint.authority))
         headers.replaceOrAdd(name: "content-length", value: String(request.body.readableBytes))
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: String(request.target.path), headers: headers)
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.target.path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -117,7 +124,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         pool.remove(self)
         let exchange = self.exchange
         self.exchange = nil
-        exchange?.end(with: UpstreamError.connectionClosed)
+        exchange?.end(with: failure(UpstreamError.connectionClosed))
         context.fireChannelInactive()
     }
 
@@ -134,10 +141,23 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A TLS peer that closes without close_notify: the connection is closing anyway, and
+        // its end (channelInactive, and the decoder's end of an answer delimited by the close)
+        // says what it means for the exchange.
+        if let error = error as? NIOSSLError, error == .uncleanShutdown { return }
         let exchange = self.exchange
         self.exchange = nil
-        exchange?.end(with: error)
+        exchange?.end(with: failure(error))
         context.close(promise: nil)
+    }
+
+    /// How a connection failure ends the current exchange: on a pooled connection before any
+    /// answer, as ``UpstreamError/staleConnection`` (sent again); otherwise as it is.
+    private func failure(_ error: any Error) -> any Error {
+        guard reused, !answered, error is IOError || error is ChannelError || error as? UpstreamError == .connectionClosed else {
+            return error
+        }
+        return UpstreamError.staleConnection
     }
 
     func read(context: ChannelHandlerContext) {

@@ -10,7 +10,7 @@ public enum UpstreamErrorSummary {
         if let error = error as? UpstreamError {
             switch error {
             case .invalidURL: return "invalid upstream URL"
-            case .connectionClosed: return "connection closed by the peer"
+            case .connectionClosed, .staleConnection: return "connection closed by the peer"
             case .timedOut: return "timed out"
             case .bodyBrokeOff: return "response broke off"
             case .shutDown: return "client shut down"

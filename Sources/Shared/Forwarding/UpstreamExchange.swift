@@ -26,7 +26,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
 
     let eventLoop: any EventLoop
     private let readWhole: Bool
-    private let timeout: TimeAmount
+    private let deadlineAt: NIODeadline
     private let answer: EventLoopPromise<UpstreamAnswer>
     private var state = State.waiting
     /// The connection carrying the request, once it was sent.
@@ -38,18 +38,18 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
     var futureAnswer: EventLoopFuture<UpstreamAnswer> { answer.futureResult }
 
     /// Creates an exchange on `eventLoop` that fails with ``UpstreamError/timedOut`` when the
-    /// answer takes longer than `timeout` (a stream that follows is not limited).
-    init(eventLoop: any EventLoop, readWhole: Bool, timeout: TimeAmount) {
+    /// answer has not come by `deadline` (a stream that follows is not limited).
+    init(eventLoop: any EventLoop, readWhole: Bool, deadline: NIODeadline) {
         self.eventLoop = eventLoop
         self.readWhole = readWhole
-        self.timeout = timeout
+        self.deadlineAt = deadline
         self.answer = eventLoop.makePromise()
     }
 
     /// Starts the clock (connecting counts), unless the exchange already ended.
     func startDeadline() {
         guard case .waiting = state else { return }
-        deadline = eventLoop.scheduleTask(in: timeout) { self.abort(with: UpstreamError.timedOut) }
+        deadline = eventLoop.scheduleTask(deadline: deadlineAt) { self.abort(with: UpstreamError.timedOut) }
     }
 
     /// Ties the exchange to the connection that sends it; false when it already ended (the

@@ -23,9 +23,9 @@ public struct UpstreamForwarder: Sendable {
     /// Sends a POST and returns once the upstream's response head has arrived (with the whole
     /// body, for a small answer that is not streamed: see ``UpstreamAnswer``).
     ///
-    /// A connection the upstream closed before answering anything (a pooled keep-alive
-    /// connection it had just given up — llama-server closes idle ones after 5 s) is not the
-    /// upstream's failure: the request is sent once more on a fresh connection.
+    /// A pooled keep-alive connection that fails before anything was answered (the upstream had
+    /// just closed it: llama-server closes idle ones after 5 s) is not the upstream's failure:
+    /// the request is sent once more on a new connection, within the same `timeout`.
     /// - Parameters:
     ///   - url: The absolute upstream URL.
     ///   - body: The request body, sent unchanged (replayable for retries).
@@ -55,32 +55,25 @@ public struct UpstreamForwarder: Sendable {
             headers.replaceOrAdd(name: "authorization", value: "Bearer \(bearer)")
         }
         let request = UpstreamRequest(target: target, headers: headers, body: body)
+        let deadline = NIODeadline.now() + timeout  // one limit for both tries
         do {
-            return try await exchange(request, timeout: timeout, stream: stream, fresh: false)
-        } catch  where Self.closedBeforeAnswering(error) {
-            logger.debug("upstream closed a pooled connection before answering; sending again")
-            return try await exchange(request, timeout: timeout, stream: stream, fresh: true)
+            return try await exchange(request, deadline: deadline, stream: stream, fresh: false)
+        } catch UpstreamError.staleConnection {
+            logger.debug("a pooled connection to the upstream was closed before it answered; sending again")
+            return try await exchange(request, deadline: deadline, stream: stream, fresh: true)
         }
     }
 
     /// Sends `request` on the calling task's event loop (its pool's connection) and waits for
     /// the answer. Cancelling the calling task cancels the request.
-    private func exchange(_ request: UpstreamRequest, timeout: TimeAmount, stream: Bool, fresh: Bool) async throws -> UpstreamAnswer {
-        let exchange = UpstreamExchange(eventLoop: client.group.any(), readWhole: !stream, timeout: timeout)
+    private func exchange(_ request: UpstreamRequest, deadline: NIODeadline, stream: Bool, fresh: Bool) async throws -> UpstreamAnswer {
+        let exchange = UpstreamExchange(eventLoop: client.group.any(), readWhole: !stream, deadline: deadline)
         return try await withTaskCancellationHandler {
             client.start(request, exchange: exchange, fresh: fresh)
             return try await exchange.futureAnswer.get()
         } onCancel: {
             exchange.cancel()
         }
-    }
-
-    /// Whether the connection was gone before anything was answered (not the upstream's fault).
-    static func closedBeforeAnswering(_ error: any Error) -> Bool {
-        if let error = error as? UpstreamError { return error == .connectionClosed }
-        if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .eof }
-        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
-        return false
     }
 
     /// Builds the response that relays an upstream answer to the client.

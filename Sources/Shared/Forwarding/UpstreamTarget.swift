@@ -16,25 +16,25 @@ struct UpstreamTarget: Sendable {
 
     /// The connection's endpoint.
     var endpoint: Endpoint
-    /// The path and query, starting with `/`.
-    var path: Substring
+    /// The path and query, starting with `/` (no fragment).
+    var path: String
 
-    /// Reads an `http://` or `https://` URL with a host, an optional port and an optional path;
-    /// `nil` for anything else (user info included: credentials never travel in a URL here).
-    /// Works on the URL's bytes (it runs for every forwarded request).
+    /// Reads an `http://` or `https://` URL (the scheme in any case) with a host, an optional
+    /// port, path and query; `nil` for anything else (user info included: credentials never
+    /// travel in a URL here). Works on the URL's bytes (it runs for every forwarded request).
     init?(url: String) {
         let bytes = url.utf8
         let tls: Bool
-        if bytes.starts(with: "http://".utf8) {
+        if Self.starts(bytes, with: "http://") {
             tls = false
-        } else if bytes.starts(with: "https://".utf8) {
+        } else if Self.starts(bytes, with: "https://") {
             tls = true
         } else {
             return nil
         }
         let start = bytes.index(bytes.startIndex, offsetBy: tls ? 8 : 7)
-        let slash = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
-        let authority = url[start..<slash]
+        let end = bytes[start...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        let authority = url[start..<end]
         guard !authority.isEmpty, !authority.utf8.contains(UInt8(ascii: "@")) else { return nil }
         var host = authority
         var port = tls ? 443 : 80
@@ -58,6 +58,17 @@ struct UpstreamTarget: Sendable {
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
         self.endpoint = Endpoint(host: String(host), port: port, tls: tls, authority: authority)
-        self.path = slash == bytes.endIndex ? "/" : url[slash...]
+        let rest = url[end...].prefix { $0 != "#" }
+        self.path = rest.utf8.first == UInt8(ascii: "/") ? String(rest) : "/" + rest
+    }
+
+    /// Whether `bytes` starts with the lower-case ASCII `prefix`, in any case.
+    private static func starts(_ bytes: String.UTF8View, with prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { prefix in
+            bytes.count >= prefix.count
+                && zip(bytes, prefix).allSatisfy { byte, expected in
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(expected) ? byte | 0x20 == expected : byte == expected
+                }
+        }
     }
 }
