@@ -24,10 +24,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var exchange: UpstreamExchange?
     /// Whether the current exchange's response head has arrived.
     private var answered = false
-    /// Whether the current exchange came to this connection from the pool (a connection used
-    /// before, which the upstream may have closed while it sat idle).
-    private var reused = false
-    /// Requests this connection has carried.
+    /// Requests this connection has carried, the current one included (more than one: it came
+    /// from the pool, and the upstream may have closed it while it sat idle).
     private var requests = 0
     /// Whether the current response may be followed by another request on this connection.
     private var keepAlive = true
@@ -54,7 +52,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
             return
         }
         self.exchange = exchange
-        (answered, keepAlive, reused) = (false, true, requests > 0)
+        (answered, keepAlive) = (false, true)
         requests += 1
         var headers = request.headers
         headers.replaceOrAdd(name: "host", value: String(endpoint.authority))
@@ -154,7 +152,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// How a connection failure ends the current exchange: on a pooled connection before any
     /// answer, as ``UpstreamError/staleConnection`` (sent again); otherwise as it is.
     private func failure(_ error: any Error) -> any Error {
-        guard reused, !answered, error is IOError || error is ChannelError || error as? UpstreamError == .connectionClosed else {
+        guard requests > 1, !answered, error is IOError || error is ChannelError || error as? UpstreamError == .connectionClosed else {
             return error
         }
         return UpstreamError.staleConnection

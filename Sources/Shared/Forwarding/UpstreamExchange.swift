@@ -26,13 +26,14 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
 
     let eventLoop: any EventLoop
     private let readWhole: Bool
-    private let deadlineAt: NIODeadline
+    /// When the answer must have come.
+    private let deadline: NIODeadline
     private let answer: EventLoopPromise<UpstreamAnswer>
     private var state = State.waiting
     /// The connection carrying the request, once it was sent.
     private var connection: UpstreamConnection?
-    /// Fails the exchange if no answer came in time.
-    private var deadline: Scheduled<Void>?
+    /// Fails the exchange at `deadline`, once started.
+    private var deadlineTimer: Scheduled<Void>?
 
     /// The answer, once the head (and a whole body) arrived.
     var futureAnswer: EventLoopFuture<UpstreamAnswer> { answer.futureResult }
@@ -42,14 +43,14 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
     init(eventLoop: any EventLoop, readWhole: Bool, deadline: NIODeadline) {
         self.eventLoop = eventLoop
         self.readWhole = readWhole
-        self.deadlineAt = deadline
+        self.deadline = deadline
         self.answer = eventLoop.makePromise()
     }
 
     /// Starts the clock (connecting counts), unless the exchange already ended.
     func startDeadline() {
         guard case .waiting = state else { return }
-        deadline = eventLoop.scheduleTask(deadline: deadlineAt) { self.abort(with: UpstreamError.timedOut) }
+        deadlineTimer = eventLoop.scheduleTask(deadline: deadline) { self.abort(with: UpstreamError.timedOut) }
     }
 
     /// Ties the exchange to the connection that sends it; false when it already ended (the
@@ -81,7 +82,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
             delegate: self
         )
         state = .streaming(producer.source)
-        deadline?.cancel()
+        deadlineTimer?.cancel()
         answer.succeed(UpstreamAnswer(status: head.status, headers: head.headers, body: .streaming(UpstreamBody(producer.sequence))))
     }
 
@@ -106,13 +107,13 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
         let previous = state
         state = .finished
         connection = nil
-        deadline?.cancel()
-        deadline = nil
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
         switch previous {
         case .waiting:
             answer.fail(error ?? UpstreamError.connectionClosed)
         case .collecting(let head, let body, let length):
-            // The head came, so this is not "closed before answering" (that would be sent again).
+            // The head came, so a failure now is the upstream's (nothing is sent again).
             if let error, error is CancellationError || error as? UpstreamError == .timedOut {
                 answer.fail(error)  // the caller left, or out of time: not the upstream's breakage
             } else if error != nil || body.readableBytes != length {
