@@ -15,9 +15,9 @@ connections="${2:-16}"
 
 ensure_apt_packages nginx-light wrk curl
 bash scripts/models/fetch-models.sh >/dev/null
-swift build -c release --product switchyard-router >/dev/null
-swift build -c release --product switchyard-agent >/dev/null
-bin="$(swift build -c release --show-bin-path)"
+swift build -c release --static-swift-stdlib --product switchyard-router >/dev/null
+swift build -c release --static-swift-stdlib --product switchyard-agent >/dev/null
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 
 work="$(mktemp -d)"
 pids=()

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import Shared
 
 /// `switchyard-agent serve`: the long-running agent.
 struct ServeCommand: AsyncParsableCommand {
@@ -78,15 +79,12 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        // Swift concurrency's jobs run on NIO's event loops, so a request stays on its
-        // connection's loop instead of hopping to the concurrency pool and back at every await.
-        // Long blocking work (file hashing, model scans) goes to NIO's thread pool.
-        // NIO requires the main thread for this.
-        let onEventLoops = await MainActor.run { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
+        // The service's tasks run on NIO's event loops (`EventLoopTaskExecutor`), so a request
+        // stays on its connection's loop instead of hopping to the concurrency pool and back at
+        // every await. Long blocking work (file hashing, model scans) goes to NIO's thread pool.
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-agent")
         logger.logLevel = logLevel
-        if !onEventLoops { logger.notice("Swift concurrency runs on its own thread pool (NIO could not take it over)") }
 
         guard let nodeToken = ProcessInfo.processInfo.environment["SWITCHYARD_NODE_TOKEN"], !nodeToken.isEmpty else {
             throw ValidationError("SWITCHYARD_NODE_TOKEN is not set: the agent needs the node token it shares with the router.")
@@ -125,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
             downloads: downloadSettings
         )
         let app = try await buildApplication(configuration, logger: logger)
-        try await app.runService()
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) { try await app.runService() }
     }
 
     /// Download limits and allowed origins from the options; hub endpoint and token from the environment.

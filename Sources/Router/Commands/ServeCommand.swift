@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import Shared
 
 /// `switchyard-router serve`: the long-running router.
 struct ServeCommand: AsyncParsableCommand {
@@ -44,18 +45,15 @@ struct ServeCommand: AsyncParsableCommand {
     var eventLoops: Int?
 
     func run() async throws {
-        // Run Swift concurrency's jobs on NIO's event loops (as Vapor's template does): a request
-        // then stays on its connection's loop from the socket read through the handler to the
-        // upstream write, instead of hopping to the concurrency pool and back at every await.
-        // Tasks must then not block for long: the request log is written through GRDB's queue;
-        // the rare node and key writes (a few milliseconds) stay synchronous for their order.
-        // NIO requires the main thread for this.
+        // The service's tasks run on NIO's event loops (`EventLoopTaskExecutor`): a request stays
+        // on its connection's loop from the socket read through the handler to the upstream
+        // write. Tasks must then not block for long: the request log is written through GRDB's
+        // queue; the rare node and key writes (a few milliseconds) stay synchronous for their
+        // order.
         if let eventLoops { NIOSingletons.groupLoopCountSuggestion = eventLoops }  // before the loops start
-        let onEventLoops = await MainActor.run { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
         logger.logLevel = logLevel
-        if !onEventLoops { logger.notice("Swift concurrency runs on its own thread pool (NIO could not take it over)") }
         let environment = ProcessInfo.processInfo.environment
         let configuration = RouterConfiguration(
             host: host,
@@ -76,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         for secret in generated {
             print("Generated \(secret.name): \(secret.value)  (shown once; only the router's data directory keeps it)")
         }
-        try await app.runService()
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) { try await app.runService() }
     }
 
     static var defaultDataDirectory: String {

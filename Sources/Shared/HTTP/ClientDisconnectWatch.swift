@@ -46,7 +46,9 @@ public final class ClientDisconnectWatch: Sendable {
         guard connection != nil else { return try await operation() }
         return try await withoutActuallyEscaping(operation) { operation in
             let unsafe = UnsafeOperation(operation: operation)
-            let task = Task { try await unsafe.operation() }
+            // An unstructured task does not inherit the caller's task executor: pass it on.
+            let preferred = withUnsafeCurrentTask { $0?.unownedTaskExecutor?.asTaskExecutor() }
+            let task = Task(executorPreference: preferred) { try await unsafe.operation() }
             let call = state.withLockedValue { state -> Int? in
                 guard !state.closed else { return nil }
                 state.nextCall += 1
