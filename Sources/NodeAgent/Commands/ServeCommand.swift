@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import NIOPosix
 import Shared
 
 /// `switchyard-agent serve`: the long-running agent.
