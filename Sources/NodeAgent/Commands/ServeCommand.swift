@@ -78,9 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        // The service's tasks run on NIO's event loops (`EventLoopTaskExecutor`), so a request
-        // stays on its connection's loop instead of hopping to the concurrency pool and back at
-        // every await. Long blocking work (file hashing, model scans) goes to NIO's thread pool.
+        // The service runs on NIO's event loops (`runServiceOnEventLoops`): long blocking work
+        // (file hashing, model scans) goes to NIO's thread pool.
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-agent")
         logger.logLevel = logLevel
@@ -122,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
             downloads: downloadSettings
         )
         let app = try await buildApplication(configuration, logger: logger)
-        try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) { try await app.runService() }
+        try await app.runServiceOnEventLoops()
     }
 
     /// Download limits and allowed origins from the options; hub endpoint and token from the environment.

@@ -45,11 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     var eventLoops: Int?
 
     func run() async throws {
-        // The service's tasks run on NIO's event loops (`EventLoopTaskExecutor`): a request stays
-        // on its connection's loop from the socket read through the handler to the upstream
-        // write. Tasks must then not block for long: the request log is written through GRDB's
-        // queue; the rare node and key writes (a few milliseconds) stay synchronous for their
-        // order.
+        // The service runs on NIO's event loops (`runServiceOnEventLoops`), so tasks must not
+        // block for long: the request log is written through GRDB's queue; the rare node and key
+        // writes (a few milliseconds) stay synchronous for their order.
         if let eventLoops { NIOSingletons.groupLoopCountSuggestion = eventLoops }  // before the loops start
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
@@ -74,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         for secret in generated {
             print("Generated \(secret.name): \(secret.value)  (shown once; only the router's data directory keeps it)")
         }
-        try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) { try await app.runService() }
+        try await app.runServiceOnEventLoops()
     }
 
     static var defaultDataDirectory: String {
