@@ -92,6 +92,19 @@ import Testing
         }
     }
 
+    @Test func unknownModelsShareOneMetricsSeries() async throws {
+        try await withRouter { client, _ in
+            for name in ["ghost-1", "ghost-2"] {
+                let body = ByteBuffer(string: #"{"model":"\#(name)","prompt":"x"}"#)
+                let response = try await client.execute(uri: "/v1/completions", method: .post, headers: Self.admin, body: body)
+                #expect(response.status == .notFound)
+            }
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(!metrics.contains("ghost"), "a name a client made up is not a label")
+            #expect(metrics.contains(#"switchyard_requests_total{model="(unknown)",node="none",status="404"} 2"#))
+        }
+    }
+
     @Test func oversizedBodiesGet413() async throws {
         try await withRouter { client, _ in
             let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: (16 << 20) + 1)

@@ -23,5 +23,13 @@ import Testing
         #expect(token("Bearer") == nil)
         #expect(token("Bearer    ") == nil)
         #expect(token("Bearersy-abc") == nil)
+        #expect(token("Bearer\tsy-abc") == nil, "the scheme ends at a space")
+    }
+
+    @Test("two Authorization headers give no token")
+    func refusesTwoHeaders() {
+        var headers: HTTPFields = [.authorization: "Bearer sy-abc"]
+        headers.append(HTTPField(name: .authorization, value: "Bearer sy-def"))
+        #expect(BearerAuthMiddleware<SwitchyardRequestContext>.bearerToken(in: headers) == nil)
     }
 }

@@ -23,6 +23,22 @@ import Testing
         _ = try? channel.finish()
     }
 
+    @Test("a client that leaves cancels the calling task; a step that finishes anyway returns its value")
+    func leavingCancelsTheCaller() async throws {
+        let notifier = ConnectionCloseNotifier()
+        let channel = EmbeddedChannel(handler: notifier)
+        let watch = ClientDisconnectWatch(connection: notifier)
+        let value = try await watch.cancellingOnClose { () async -> Int in
+            #expect(!Task.isCancelled)
+            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            #expect(Task.isCancelled, "no task of its own: the step's task is the caller's")
+            return 7
+        }
+        #expect(value == 7)
+        #expect(watch.isClosed)
+        _ = try? channel.finish()
+    }
+
     @Test("a client that stays gets the step's value, and its errors as they are")
     func stayingPassesThrough() async throws {
         let notifier = ConnectionCloseNotifier()

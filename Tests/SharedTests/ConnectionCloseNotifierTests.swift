@@ -41,6 +41,18 @@ import Testing
         #expect(calls.withLockedValue { $0 } == ["kept", "late"])
     }
 
+    @Test("a connection's notifier is found from its channel until the channel closes")
+    func foundFromItsChannel() throws {
+        let notifier = ConnectionCloseNotifier()
+        let channel = EmbeddedChannel(handler: notifier)
+        let other = EmbeddedChannel()
+        #expect(ConnectionCloseNotifier.notifier(of: channel) === notifier)
+        #expect(ConnectionCloseNotifier.notifier(of: other) == nil)
+        _ = try channel.finish()
+        #expect(ConnectionCloseNotifier.notifier(of: channel) == nil, "no entry outlives its channel")
+        _ = try other.finish()
+    }
+
     @Test("other events pass through untouched")
     func passesEventsOn() throws {
         let notifier = ConnectionCloseNotifier()

@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // The service runs on NIO's event loops (`runServiceOnEventLoops`): long blocking work
         // (file hashing, model scans) goes to NIO's thread pool.
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { DeferredMetadataLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-agent")
         logger.logLevel = logLevel
 

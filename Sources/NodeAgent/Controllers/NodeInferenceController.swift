@@ -23,7 +23,7 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
         }
         try Self.check(model, accepts: inference.route)
         // A client that leaves while the engine loads, prefills or generates cancels the request.
-        let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
+        let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         let upstream = try await watch.cancellingOnClose { try await send(inference, to: model, logger: context.logger) }
         let (state, engines) = (self.state, self.engines)
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes

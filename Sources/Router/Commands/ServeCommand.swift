@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         // block for long: the request log is written through GRDB's queue; the rare node and key
         // writes (a few milliseconds) stay synchronous for their order.
         if let eventLoops { NIOSingletons.groupLoopCountSuggestion = eventLoops }  // before the loops start
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { DeferredMetadataLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
         logger.logLevel = logLevel
         let environment = ProcessInfo.processInfo.environment

@@ -71,7 +71,7 @@ struct DashboardController<Context: ConnectionAwareRequestContext> {
 
     /// A snapshot every `interval` as `event: snapshot`, for five minutes (the browser reconnects).
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
-        let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
+        let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         let body = ResponseBody { writer in
             let until = ContinuousClock.now + .seconds(300)
             let encoder = JSONEncoder()

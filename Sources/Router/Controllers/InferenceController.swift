@@ -34,7 +34,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
         let model = inference.fields.model
         // A client that leaves cancels the request wherever it is: in the model's queue (it gives
         // up its place), at the node, or streaming (the relay goes on watching).
-        let watch = ClientDisconnectWatch(connection: await context.connectionCloseNotifier())
+        let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         do {
             return try await watch.cancellingOnClose { try await route(inference, watch: watch, context: context, arrived: arrived) }
         } catch is CancellationError {
@@ -57,7 +57,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
         arrived: ContinuousClock.Instant
     ) async throws -> Response {
         let (request, model) = (inference.request, inference.fields.model)
-        let requestID = request.headers[.requestID] ?? RequestIDs.next()
+        let requestID = request.headers.first { $0.name == .requestID }?.value ?? RequestIDs.next()
         var logger = context.logger
         // Through a provider, read only when a line is logged (setting the handler's metadata
         // re-renders all of it at once, on every request).
@@ -113,9 +113,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             }
             let firstByte = ContinuousClock.now - arrived
             metrics.firstByte(model: model, after: firstByte)
-            var extra = HTTPFields()
-            extra[.requestID] = requestID
-            extra[.routerTime] = Self.milliseconds(.now - arrived - waiting)
+            let extra: HTTPFields = [.requestID: requestID, .routerTime: Self.milliseconds(.now - arrived - waiting)]
             let (registry, metrics) = (self.registry, self.metrics)
             return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, extraHeaders: extra, logger: logger) {
                 outcome,

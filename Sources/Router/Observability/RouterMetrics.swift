@@ -12,12 +12,17 @@ struct RouterMetrics: Sendable {
     private let requestCounters = MetricHandles<RequestLabels, Counter>()
     private let requestDurations = MetricHandles<String, DurationHistogram>()
     private let firstBytes = MetricHandles<String, DurationHistogram>()
+    private let queueWaits = MetricHandles<String, DurationHistogram>()
 
     private struct RequestLabels: Hashable, Sendable {
         var model: String
         var node: String?
         var status: Int
     }
+
+    /// The `model` label of requests for models that no node serves and nobody registered: one
+    /// series for all of them, so names clients make up cannot grow the metrics without bound.
+    static let unknownModel = "(unknown)"
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
@@ -34,11 +39,12 @@ struct RouterMetrics: Sendable {
         code: String? = nil,
         usage: TokenUsage? = nil
     ) {
-        requestCounters.handle(RequestLabels(model: model, node: node, status: status)) {
-            registry.makeCounter(descriptor: Self.requests, labels: [("model", model), ("node", node ?? "none"), ("status", String(status))])
+        let label = code == "model_not_found" ? Self.unknownModel : model
+        requestCounters.handle(RequestLabels(model: label, node: node, status: status)) {
+            registry.makeCounter(descriptor: Self.requests, labels: [("model", label), ("node", node ?? "none"), ("status", String(status))])
         }.increment()
-        requestDurations.handle(model) {
-            registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("model", model)], buckets: Self.latencyBuckets)
+        requestDurations.handle(label) {
+            registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("model", label)], buckets: Self.latencyBuckets)
         }.record(duration)
         traffic.record(
             RequestRecord(
@@ -64,8 +70,9 @@ struct RouterMetrics: Sendable {
 
     /// A request waited this long in its model's queue.
     func queued(model: String, for duration: Duration) {
-        registry.makeDurationHistogram(descriptor: Self.queueWait, labels: [("model", model)], buckets: Self.latencyBuckets)
-            .record(duration)
+        queueWaits.handle(model) {
+            registry.makeDurationHistogram(descriptor: Self.queueWait, labels: [("model", model)], buckets: Self.latencyBuckets)
+        }.record(duration)
     }
 
     /// A request moved on to another node.

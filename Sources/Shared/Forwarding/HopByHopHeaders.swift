@@ -26,10 +26,9 @@ public enum HopByHopHeaders {
     /// The end-to-end headers of an upstream response, in the server's form.
     public static func forwardable(_ headers: HTTPHeaders) -> HTTPFields {
         var fields = HTTPFields()
-        for (name, value) in headers where !names.contains(name.lowercased()) {
-            if let fieldName = HTTPField.Name(name) {
-                fields.append(HTTPField(name: fieldName, value: value))
-            }
+        for (name, value) in headers {
+            guard let fieldName = HTTPField.Name(name), !names.contains(fieldName.canonicalName) else { continue }
+            fields.append(HTTPField(name: fieldName, value: value))
         }
         return fields
     }

@@ -55,7 +55,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         (answered, keepAlive) = (false, true)
         requests += 1
         var headers = request.headers
-        headers.replaceOrAdd(name: "host", value: String(endpoint.authority))
+        headers.replaceOrAdd(name: "host", value: endpoint.authority)
         headers.replaceOrAdd(name: "content-length", value: String(request.body.readableBytes))
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: request.target.path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)

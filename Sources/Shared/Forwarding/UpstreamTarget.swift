@@ -11,7 +11,7 @@ struct UpstreamTarget: Sendable {
         /// Whether the connection speaks TLS (`https`).
         var tls: Bool
         /// The `Host` header's value, as the URL spelt it.
-        var authority: Substring
+        var authority: String
     }
 
     /// The connection's endpoint.
@@ -21,49 +21,63 @@ struct UpstreamTarget: Sendable {
 
     /// Reads an `http://` or `https://` URL (the scheme in any case) with a host, an optional
     /// port, path and query; `nil` for anything else (user info included: credentials never
-    /// travel in a URL here). Works on the URL's bytes (it runs for every forwarded request).
+    /// travel in a URL here). Works on the URL's bytes in place (it runs for every forwarded
+    /// request).
     init?(url: String) {
-        let bytes = url.utf8
+        var url = url
+        guard let (endpoint, path) = url.withUTF8({ Self.parse($0) }) else { return nil }
+        (self.endpoint, self.path) = (endpoint, path)
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (Endpoint, path: String)? {
         let tls: Bool
-        if Self.starts(bytes, with: "http://") {
+        if starts(bytes, with: "http://") {
             tls = false
-        } else if Self.starts(bytes, with: "https://") {
+        } else if starts(bytes, with: "https://") {
             tls = true
         } else {
             return nil
         }
-        let start = bytes.index(bytes.startIndex, offsetBy: tls ? 8 : 7)
-        let end = bytes[start...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
-        let authority = url[start..<end]
-        guard !authority.isEmpty, !authority.utf8.contains(UInt8(ascii: "@")) else { return nil }
+        let start = tls ? 8 : 7
+        let end = bytes[start...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+        let authority = bytes[start..<end]
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")) else { return nil }
         var host = authority
-        var port = tls ? 443 : 80
-        var portText: Substring?
-        if authority.utf8.first == UInt8(ascii: "[") {
+        var portDigits: Slice<UnsafeBufferPointer<UInt8>>?
+        if authority.first == UInt8(ascii: "[") {
             // An IPv6 literal: `[::1]` or `[::1]:8801`.
-            guard let close = authority.utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
-            host = authority[authority.utf8.index(after: authority.startIndex)..<close]
-            let after = authority[authority.utf8.index(after: close)...]
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            host = bytes[(start + 1)..<close]
+            let after = bytes[(close + 1)..<end]
             if !after.isEmpty {
-                guard after.utf8.first == UInt8(ascii: ":") else { return nil }
-                portText = after.dropFirst()
+                guard after.first == UInt8(ascii: ":") else { return nil }
+                portDigits = after.dropFirst()
             }
-        } else if let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")) {
-            host = authority[..<colon]
-            portText = authority[authority.utf8.index(after: colon)...]
+        } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
+            host = bytes[start..<colon]
+            portDigits = bytes[(colon + 1)..<end]
         }
-        if let portText {
-            guard let value = Int(portText) else { return nil }
-            port = value
+        var port = tls ? 443 : 80
+        if let portDigits {
+            guard (1...5).contains(portDigits.count), portDigits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+                return nil
+            }
+            port = portDigits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
-        self.endpoint = Endpoint(host: String(host), port: port, tls: tls, authority: authority)
-        let rest = url[end...].prefix { $0 != "#" }
-        self.path = rest.utf8.first == UInt8(ascii: "/") ? String(rest) : "/" + rest
+        let fragment = bytes[end...].firstIndex(of: UInt8(ascii: "#")) ?? bytes.count
+        let rest = String(decoding: bytes[end..<fragment], as: UTF8.self)
+        let endpoint = Endpoint(
+            host: String(decoding: host, as: UTF8.self),
+            port: port,
+            tls: tls,
+            authority: String(decoding: authority, as: UTF8.self)
+        )
+        return (endpoint, rest.utf8.first == UInt8(ascii: "/") ? rest : "/" + rest)
     }
 
     /// Whether `bytes` starts with the lower-case ASCII `prefix`, in any case.
-    private static func starts(_ bytes: String.UTF8View, with prefix: StaticString) -> Bool {
+    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
         prefix.withUTF8Buffer { prefix in
             bytes.count >= prefix.count
                 && zip(bytes, prefix).allSatisfy { byte, expected in

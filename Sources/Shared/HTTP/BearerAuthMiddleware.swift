@@ -29,14 +29,26 @@ public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The token of an `Authorization: Bearer …` header, if any.
+    /// The token of an `Authorization: Bearer …` header, if any (none when the request carries
+    /// more than one `Authorization` header). Reads the header's bytes in place: it runs for
+    /// every request.
     public static func bearerToken(in headers: HTTPFields) -> String? {
-        guard let value = headers[.authorization] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        var token = parts[1].drop(while: blank)
-        while let last = token.last, blank(last) { token.removeLast() }
-        return token.isEmpty ? nil : String(token)
+        var value: String?
+        for field in headers where field.name == .authorization {
+            guard value == nil else { return nil }
+            value = field.value
+        }
+        guard var value else { return nil }
+        return value.withUTF8 { bytes in
+            let scheme = "bearer ".utf8
+            // Letters in either case; the space as it is.
+            let matches = zip(bytes, scheme).allSatisfy { $0 == $1 || ($1 != UInt8(ascii: " ") && $0 | 0x20 == $1) }
+            guard bytes.count > scheme.count, matches else { return nil }
+            let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            var (start, end) = (scheme.count, bytes.count)
+            while start < end, blank(bytes[start]) { start += 1 }
+            while end > start, blank(bytes[end - 1]) { end -= 1 }
+            return start < end ? String(decoding: bytes[start..<end], as: UTF8.self) : nil
+        }
     }
 }

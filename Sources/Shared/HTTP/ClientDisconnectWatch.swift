@@ -7,13 +7,17 @@ import NIOConcurrencyHelpers
 public final class ClientDisconnectWatch: Sendable {
     private struct State {
         var closed = false
-        /// Cancels each operation running under ``cancellingOnClose(_:)``, by call.
-        var running: [Int: @Sendable () -> Void] = [:]
+        /// The tasks running an operation under ``cancellingOnClose(_:)``, by call.
+        var running: [Int: WatchedTask] = [:]
         var nextCall = 0
         var registration: Int?
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Held while tasks are cancelled, and by a call that ends: a task is never touched once
+    /// its call has returned. (Cancelling outside `state`'s lock lets cancellation handlers
+    /// ask ``isClosed``.)
+    private let cancelling = NIOLock()
     /// The connection's close notifier (this watch's registration is in `state`).
     private let connection: ConnectionCloseNotifier?
 
@@ -35,54 +39,49 @@ public final class ClientDisconnectWatch: Sendable {
     /// Whether the client has gone away.
     public var isClosed: Bool { state.withLockedValue(\.closed) }
 
-    /// Runs `operation`, cancelling it when the client goes away. An operation that finishes
-    /// with a value even so returns it (so what it acquired can be released by the caller,
-    /// whose next watched step then sees the client gone).
+    /// Runs `operation`, cancelling it when the client goes away; an operation that starts
+    /// after the client left does not run. An operation that finishes with a value even so
+    /// returns it (so what it acquired can be released by the caller, whose next watched step
+    /// then sees the client gone).
     ///
-    /// The operation runs as one task of its own, which the connection's close cancels (a
-    /// handler's own task cannot be cancelled from outside); cancelling the caller cancels it too.
+    /// The operation runs on the calling task, and a client that leaves cancels that task: the
+    /// connection's own task in a server (Hummingbird does not cancel a handler when its
+    /// client goes away), whose connection is gone by then. No task is made per call.
     /// - Throws: `CancellationError` when the client left, or what `operation` throws.
     public func cancellingOnClose<Value: Sendable>(_ operation: () async throws -> Value) async throws -> Value {
         guard connection != nil else { return try await operation() }
-        return try await withoutActuallyEscaping(operation) { operation in
-            let unsafe = UnsafeOperation(operation: operation)
-            // An unstructured task does not inherit the caller's task executor: pass it on.
-            let preferred = withUnsafeCurrentTask { $0?.unownedTaskExecutor?.asTaskExecutor() }
-            let task = Task(executorPreference: preferred) { try await unsafe.operation() }
-            let call = state.withLockedValue { state -> Int? in
-                guard !state.closed else { return nil }
-                state.nextCall += 1
-                state.running[state.nextCall] = { task.cancel() }
-                return state.nextCall
-            }
-            if call == nil { task.cancel() }
-            defer {
-                if let call { state.withLockedValue { _ = $0.running.removeValue(forKey: call) } }
-            }
-            do {
-                // The task is always awaited to its end, so `operation` never outlives this call.
-                return try await withTaskCancellationHandler {
-                    try await task.value
-                } onCancel: {
-                    task.cancel()
-                }
-            } catch  where isClosed {
-                throw CancellationError()
-            }
+        guard let task = withUnsafeCurrentTask(body: { $0.map(WatchedTask.init) }) else { return try await operation() }
+        let call = state.withLockedValue { state -> Int? in
+            guard !state.closed else { return nil }
+            state.nextCall += 1
+            state.running[state.nextCall] = task
+            return state.nextCall
+        }
+        guard let call else { throw CancellationError() }
+        defer {
+            cancelling.withLock { _ = state.withLockedValue { $0.running.removeValue(forKey: call) } }
+        }
+        do {
+            return try await operation()
+        } catch  where isClosed {
+            throw CancellationError()
         }
     }
 
     private func markClosed() {
-        let running = state.withLockedValue { state in
-            state.closed = true
-            defer { state.running = [:] }
-            return Array(state.running.values)
+        cancelling.withLock {
+            let running = state.withLockedValue { state in
+                state.closed = true
+                defer { state.running = [:] }
+                return Array(state.running.values)
+            }
+            for task in running { task.task.cancel() }
         }
-        for cancel in running { cancel() }
     }
 }
 
-/// Carries a non-escaping operation into a task that ends before the call returns.
-private struct UnsafeOperation<Value>: @unchecked Sendable {
-    let operation: () async throws -> Value
+/// A task inside a ``ClientDisconnectWatch/cancellingOnClose(_:)`` call, which outlives the
+/// entry that holds it (the call removes it before it returns).
+private struct WatchedTask: @unchecked Sendable {
+    let task: UnsafeCurrentTask
 }

@@ -18,9 +18,26 @@ public final class ConnectionCloseNotifier: ChannelInboundHandler, RemovableChan
     }
 
     private let state = NIOLockedValueBox(State())
+    /// The notifiers by the connection they sit in, so a request finds its connection's with one
+    /// lookup instead of a walk through the pipeline (a dynamic cast per handler).
+    private static let installed = NIOLockedValueBox<[ObjectIdentifier: ConnectionCloseNotifier]>([:])
 
     /// Creates a notifier for one connection.
     public init() {}
+
+    /// The notifier in `channel`'s pipeline, if one was added.
+    public static func notifier(of channel: any Channel) -> ConnectionCloseNotifier? {
+        installed.withLockedValue { $0[ObjectIdentifier(channel)] }
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        Self.installed.withLockedValue { $0[ObjectIdentifier(context.channel)] = self }
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        // A closed channel's pipeline removes every handler, so no entry outlives its channel.
+        Self.installed.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(context.channel)) }
+    }
 
     /// Whether the client has closed or reset the connection.
     public var isClosed: Bool { state.withLockedValue(\.closed) }

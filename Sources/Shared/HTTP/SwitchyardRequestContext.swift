@@ -16,11 +16,8 @@ public struct SwitchyardRequestContext: ConnectionAwareRequestContext {
         self.channel = source.channel
     }
 
-    public func connectionCloseNotifier() async -> ConnectionCloseNotifier? {
-        if channel.eventLoop.inEventLoop {
-            return try? channel.pipeline.syncOperations.handler(type: ConnectionCloseNotifier.self)
-        }
-        return try? await channel.pipeline.handler(type: ConnectionCloseNotifier.self).get()
+    public func connectionCloseNotifier() -> ConnectionCloseNotifier? {
+        ConnectionCloseNotifier.notifier(of: channel)
     }
 
     /// The encoder for response bodies.
@@ -39,5 +36,5 @@ extension JSONEncoder {
 /// A request context that can tell when the request's client leaves.
 public protocol ConnectionAwareRequestContext: RequestContext {
     /// The connection's ``ConnectionCloseNotifier``, when the server installed one.
-    func connectionCloseNotifier() async -> ConnectionCloseNotifier?
+    func connectionCloseNotifier() -> ConnectionCloseNotifier?
 }

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 
 /// The fields of an inference request body that routing needs: the model and whether to stream.
@@ -10,11 +9,6 @@ public struct RoutingFields: Sendable, Equatable {
     /// Whether the client asked for server-sent events.
     public var stream: Bool
 
-    private struct Wire: Decodable {
-        var model: String?
-        var stream: Bool?
-    }
-
     /// Reads the routing fields from a request body.
     /// - Parameters:
     ///   - body: The raw JSON body.
@@ -22,14 +16,14 @@ public struct RoutingFields: Sendable, Equatable {
     /// - Throws: ``OpenAIError`` (400) for a body that is not a JSON object, a missing or empty
     ///   `model`, or a `stream` that is not a boolean.
     public init(parsing body: ByteBuffer, route: InferenceRoute) throws(OpenAIError) {
-        let wire: Wire
+        let wire: (model: String?, stream: Bool?)
         do {
-            wire = try JSONDecoder().decode(Wire.self, from: Data(body.readableBytesView))
-        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
-            let field = context.codingPath[0].stringValue
-            let expected = field == "stream" ? "a boolean" : "a string"
-            throw .invalidRequest("'\(field)' must be \(expected).", param: field)
-        } catch DecodingError.typeMismatch {
+            wire = try body.withUnsafeReadableBytes { try RoutingFieldsScanner.scan($0.assumingMemoryBound(to: UInt8.self)) }
+        } catch RoutingFieldsScanner.Failure.modelNotAString {
+            throw .invalidRequest("'model' must be a string.", param: "model")
+        } catch RoutingFieldsScanner.Failure.streamNotABoolean {
+            throw .invalidRequest("'stream' must be a boolean.", param: "stream")
+        } catch RoutingFieldsScanner.Failure.notAnObject {
             throw .invalidRequest("The request body must be a JSON object.")
         } catch {
             throw .invalidRequest("The request body is not valid JSON.")

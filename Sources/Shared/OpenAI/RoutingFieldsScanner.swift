@@ -1,0 +1,224 @@
+/// Reads the top-level `model` and `stream` members of a JSON body in one pass over its bytes,
+/// checking that the whole body is valid JSON (RFC 8259) but building nothing for the rest of
+/// it (the messages, which can be large). It runs for every request on both hops; Foundation's
+/// decoder builds a map of the whole document and a dictionary of each object's keys first.
+///
+/// Strict where the grammar is: control characters in strings, lone surrogate escapes,
+/// malformed numbers, invalid UTF-8 and trailing bytes are errors. Of a member given twice, the
+/// last counts. Nesting deeper than 512 levels is refused.
+struct RoutingFieldsScanner {
+    /// Why a body cannot be routed.
+    enum Failure: Error, Equatable {
+        /// Not valid JSON.
+        case invalidJSON
+        /// Valid JSON, but not an object.
+        case notAnObject
+        /// `model` is there but neither a string nor `null`.
+        case modelNotAString
+        /// `stream` is there but neither a boolean nor `null`.
+        case streamNotABoolean
+    }
+
+    /// What a member held: absent (or `null`), a value of the expected type, or another type.
+    private enum Member<Value> {
+        case absent
+        case value(Value)
+        case wrongType
+    }
+
+    /// The body.
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Where reading has got to.
+    var index = 0
+    static let maxDepth = 512
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// The body's `model` and `stream` (`nil` when absent or `null`).
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> (model: String?, stream: Bool?) {
+        var scanner = RoutingFieldsScanner(bytes)
+        scanner.skipWhitespace()
+        guard scanner.peek == UInt8(ascii: "{") else {
+            try scanner.skipValue(depth: 0)
+            try scanner.expectEnd()
+            throw .notAnObject
+        }
+        var model = Member<String>.absent
+        var stream = Member<Bool>.absent
+        try scanner.members(depth: 1) { scanner, key throws(Failure) in
+            switch key {
+            case .model:
+                if scanner.peek == UInt8(ascii: "\"") {
+                    model = .value(try scanner.string(decoding: true) ?? "")
+                } else {
+                    model = try scanner.skipNullOrValue() ? .absent : .wrongType
+                }
+            case .stream:
+                switch scanner.peek {
+                case UInt8(ascii: "t"):
+                    try scanner.literal("true")
+                    stream = .value(true)
+                case UInt8(ascii: "f"):
+                    try scanner.literal("false")
+                    stream = .value(false)
+                default: stream = try scanner.skipNullOrValue() ? .absent : .wrongType
+                }
+            case nil:
+                try scanner.skipValue(depth: 1)
+            }
+        }
+        try scanner.expectEnd()
+        let modelValue: String?
+        switch model {
+        case .absent: modelValue = nil
+        case .value(let value): modelValue = value
+        case .wrongType: throw .modelNotAString
+        }
+        switch stream {
+        case .absent: return (modelValue, nil)
+        case .value(let value): return (modelValue, value)
+        case .wrongType: throw .streamNotABoolean
+        }
+    }
+
+    /// The members routing reads.
+    private enum Key {
+        case model, stream
+    }
+
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func skipWhitespace() {
+        while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(Failure) {
+        guard peek == byte else { throw .invalidJSON }
+        index += 1
+    }
+
+    private mutating func expectEnd() throws(Failure) {
+        skipWhitespace()
+        guard index == bytes.count else { throw .invalidJSON }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Failure) {
+        let matches = word.withUTF8Buffer { word in
+            bytes.count - index >= word.count && UnsafeBufferPointer(rebasing: bytes[index..<(index + word.count)]).elementsEqual(word)
+        }
+        guard matches else { throw .invalidJSON }
+        index += word.utf8CodeUnitCount
+    }
+
+    /// Skips a value; true when it was `null`.
+    private mutating func skipNullOrValue() throws(Failure) -> Bool {
+        if peek == UInt8(ascii: "n") {
+            try literal("null")
+            return true
+        }
+        try skipValue(depth: 1)
+        return false
+    }
+
+    /// Reads an object's members (the opening brace is next), calling `member` with the scanner
+    /// at each value (after the colon and any whitespace) and the key if routing reads it.
+    private mutating func members(
+        depth: Int,
+        _ member: (inout RoutingFieldsScanner, Key?) throws(Failure) -> Void
+    ) throws(Failure) {
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peek == UInt8(ascii: "\"") else { throw .invalidJSON }
+            let keyStart = index + 1
+            _ = try string(decoding: false)
+            let key = depth == 1 ? Self.key(bytes[keyStart..<(index - 1)]) : nil
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"))
+            skipWhitespace()
+            try member(&self, key)
+            skipWhitespace()
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return
+            default: throw .invalidJSON
+            }
+        }
+    }
+
+    /// Which routing member a key names (its raw bytes, between the quotes).
+    private static func key(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> Key? {
+        if raw.contains(UInt8(ascii: "\\")) {
+            // An escaped key, such as `"mod\u0065l"`, names the member it decodes to.
+            var copy = RoutingFieldsScanner(UnsafeBufferPointer(rebasing: raw.base[(raw.startIndex - 1)..<(raw.endIndex + 1)]))
+            guard let name = try? copy.string(decoding: true) else { return nil }
+            return name == "model" ? .model : name == "stream" ? .stream : nil
+        }
+        if raw.elementsEqual("model".utf8) { return .model }
+        if raw.elementsEqual("stream".utf8) { return .stream }
+        return nil
+    }
+
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard depth <= Self.maxDepth, let byte = peek else { throw .invalidJSON }
+        switch byte {
+        case UInt8(ascii: "{"):
+            try members(depth: depth + 1) { scanner, _ throws(Failure) in try scanner.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if peek == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                switch peek {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    return
+                default: throw .invalidJSON
+                }
+            }
+        case UInt8(ascii: "\""): _ = try string(decoding: false)
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: try number()
+        }
+    }
+
+    private mutating func number() throws(Failure) {
+        let isDigit: (UInt8?) -> Bool = { $0.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
+        if peek == UInt8(ascii: "-") { index += 1 }
+        if peek == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            guard isDigit(peek) else { throw .invalidJSON }
+            while isDigit(peek) { index += 1 }
+        }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(peek) else { throw .invalidJSON }
+            while isDigit(peek) { index += 1 }
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(peek) else { throw .invalidJSON }
+            while isDigit(peek) { index += 1 }
+        }
+    }
+}
