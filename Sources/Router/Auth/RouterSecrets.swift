@@ -45,9 +45,11 @@ struct RouterSecrets: Sendable {
         }
     }
 
-    /// Hex SHA-256 of a secret.
+    /// Hex SHA-256 of a secret (read in place: every request's key is hashed).
     static func hash(_ secret: String) -> String {
-        Array(SHA256.hash(data: Array(secret.utf8))).hexString
+        var secret = secret
+        let digest = secret.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return digest.withUnsafeBytes { $0.hexString }
     }
 
     /// 32 random bytes, hex.
