@@ -38,14 +38,29 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
         do {
             return try await watch.cancellingOnClose { try await route(inference, watch: watch, context: context, arrived: arrived) }
         } catch is CancellationError {
-            metrics.requestFinished(model: model, node: nil, status: 499, duration: .now - arrived, code: "client_closed_request")
+            let known = await registry.isKnown(model)  // a client that left before its 404 was sent
+            metrics.requestFinished(
+                model: model,
+                node: nil,
+                status: 499,
+                duration: .now - arrived,
+                code: "client_closed_request",
+                modelKnown: known
+            )
             context.logger.info("client left before the answer started", metadata: ["model": "\(model)"])
             throw CancellationError()
         } catch var error as OpenAIError {
             if ["model_not_found", "no_capable_nodes"].contains(error.body.code) {
                 error = await registrations.explain(error, model: model)
             }
-            metrics.requestFinished(model: model, node: nil, status: Int(error.status.code), duration: .now - arrived, code: error.body.code)
+            metrics.requestFinished(
+                model: model,
+                node: nil,
+                status: Int(error.status.code),
+                duration: .now - arrived,
+                code: error.body.code,
+                modelKnown: error.body.code != "model_not_found"
+            )
             throw error
         }
     }

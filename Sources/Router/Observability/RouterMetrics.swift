@@ -29,7 +29,9 @@ struct RouterMetrics: Sendable {
         .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
     ]
 
-    /// A request finished (or failed) with `status` (and an error `code`).
+    /// A request finished (or failed) with `status` (and an error `code`). A model nobody
+    /// serves or registered (`modelKnown` false) is labelled ``unknownModel``; the dashboard's
+    /// traffic log keeps its name.
     func requestFinished(
         model: String,
         node: String?,
@@ -37,9 +39,10 @@ struct RouterMetrics: Sendable {
         duration: Duration,
         firstByte: Duration? = nil,
         code: String? = nil,
-        usage: TokenUsage? = nil
+        usage: TokenUsage? = nil,
+        modelKnown: Bool = true
     ) {
-        let label = code == "model_not_found" ? Self.unknownModel : model
+        let label = modelKnown ? model : Self.unknownModel
         requestCounters.handle(RequestLabels(model: label, node: node, status: status)) {
             registry.makeCounter(descriptor: Self.requests, labels: [("model", label), ("node", node ?? "none"), ("status", String(status))])
         }.increment()

@@ -50,6 +50,9 @@ public final class ClientDisconnectWatch: Sendable {
     /// - Throws: `CancellationError` when the client left, or what `operation` throws.
     public func cancellingOnClose<Value: Sendable>(_ operation: () async throws -> Value) async throws -> Value {
         guard connection != nil else { return try await operation() }
+        // The task is kept beyond `withUnsafeCurrentTask`'s closure, which is sound here: it is
+        // the task running this call (alive until the call returns), `cancel()` may be called
+        // from any thread, and the entry is removed under `cancelling` before the call returns.
         guard let task = withUnsafeCurrentTask(body: { $0.map(WatchedTask.init) }) else { return try await operation() }
         let call = state.withLockedValue { state -> Int? in
             guard !state.closed else { return nil }

@@ -26,8 +26,7 @@ extension RoutingFieldsScanner {
         return escaped ? Self.unescape(raw) : String(decoding: raw, as: UTF8.self)
     }
 
-    /// Steps over one escape sequence (its backslash is next); a high surrogate must be followed
-    /// by a low one.
+    /// Steps over one escape sequence (its backslash is next).
     private mutating func skipEscape() throws(Failure) {
         index += 1
         guard let byte = peek else { throw .invalidJSON }
@@ -36,15 +35,8 @@ extension RoutingFieldsScanner {
             UInt8(ascii: "r"), UInt8(ascii: "t"):
             index += 1
         case UInt8(ascii: "u"):
-            guard let unit = Self.hex(bytes, at: index + 1) else { throw .invalidJSON }
+            guard Self.hex(bytes, at: index + 1) != nil else { throw .invalidJSON }
             index += 5
-            if (0xDC00...0xDFFF).contains(unit) { throw .invalidJSON }
-            if (0xD800...0xDBFF).contains(unit) {
-                guard peek == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
-                    let low = Self.hex(bytes, at: index + 2), (0xDC00...0xDFFF).contains(low)
-                else { throw .invalidJSON }
-                index += 6
-            }
         default:
             throw .invalidJSON
         }
@@ -90,11 +82,15 @@ extension RoutingFieldsScanner {
             case UInt8(ascii: "u"):
                 var value = hex(raw, at: offset)!
                 offset += 4
-                if (0xD800...0xDBFF).contains(value) {
-                    value = 0x10000 + ((value - 0xD800) << 10) + (hex(raw, at: offset + 2)! - 0xDC00)
+                // A surrogate pair is one character; a lone surrogate (valid JSON, but no
+                // character) becomes U+FFFD, as most decoders make it.
+                if (0xD800...0xDBFF).contains(value), offset + 6 <= raw.count, raw[offset] == UInt8(ascii: "\\"),
+                    raw[offset + 1] == UInt8(ascii: "u"), let low = hex(raw, at: offset + 2), (0xDC00...0xDFFF).contains(low)
+                {
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
                     offset += 6
                 }
-                UTF8.encode(Unicode.Scalar(value)!) { out.append($0) }
+                UTF8.encode(Unicode.Scalar(value) ?? "\u{FFFD}") { out.append($0) }
             default: out.append(kind)  // `"`, `\` and `/` stand for themselves
             }
         }

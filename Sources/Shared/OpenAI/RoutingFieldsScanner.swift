@@ -3,9 +3,10 @@
 /// it (the messages, which can be large). It runs for every request on both hops; Foundation's
 /// decoder builds a map of the whole document and a dictionary of each object's keys first.
 ///
-/// Strict where the grammar is: control characters in strings, lone surrogate escapes,
-/// malformed numbers, invalid UTF-8 and trailing bytes are errors. Of a member given twice, the
-/// last counts. Nesting deeper than 512 levels is refused.
+/// Strict where the grammar is: control characters in strings, malformed numbers and escapes,
+/// invalid UTF-8 and trailing bytes are errors. A leading byte-order mark is ignored, and a lone
+/// surrogate escape (valid JSON, but no character) reads as U+FFFD. Of a member given twice,
+/// the last counts. Nesting deeper than 512 levels is refused.
 struct RoutingFieldsScanner {
     /// Why a body cannot be routed.
     enum Failure: Error, Equatable {
@@ -39,6 +40,7 @@ struct RoutingFieldsScanner {
     /// The body's `model` and `stream` (`nil` when absent or `null`).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> (model: String?, stream: Bool?) {
         var scanner = RoutingFieldsScanner(bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
         scanner.skipWhitespace()
         guard scanner.peek == UInt8(ascii: "{") else {
             try scanner.skipValue(depth: 0)
