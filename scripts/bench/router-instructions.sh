@@ -20,7 +20,7 @@ start_fleet valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$
 
 # instructions_since_zero: dumps the counts since the last zeroing, prints their total.
 instructions_since_zero() {
-    callgrind_control -d "$router_pid" >/dev/null
+    callgrind_control -d "$router_pid" >/dev/null 2>&1
     sleep 1
     callgrind_annotate "$(ls -t "$work"/callgrind.out.* | head -1)" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
 }
@@ -28,11 +28,11 @@ post() { BENCH_AUTH="Bearer $admin" wrk -t1 -c4 -d"$1s" -s "$work/post.lua" "htt
 
 post 5 >/dev/null  # warm-up
 sleep 3            # past the request log's next flush
-callgrind_control -i on "$router_pid" >/dev/null
-callgrind_control -z "$router_pid" >/dev/null
+callgrind_control -i on "$router_pid" >/dev/null 2>&1
+callgrind_control -z "$router_pid" >/dev/null 2>&1
 sleep 10
 idle=$(instructions_since_zero)
-callgrind_control -z "$router_pid" >/dev/null
+callgrind_control -z "$router_pid" >/dev/null 2>&1
 requests=$(post "$seconds" | awk '/requests in/ {print $1}')
 sleep 3  # the request log's flush of these requests
 busy=$(instructions_since_zero)
