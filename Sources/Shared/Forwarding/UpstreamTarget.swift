@@ -31,9 +31,9 @@ struct UpstreamTarget: Sendable {
 
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (Endpoint, path: String)? {
         let tls: Bool
-        if starts(bytes, with: "http://") {
+        if bytes.starts(withCaseInsensitive: "http://") {
             tls = false
-        } else if starts(bytes, with: "https://") {
+        } else if bytes.starts(withCaseInsensitive: "https://") {
             tls = true
         } else {
             return nil
@@ -74,15 +74,5 @@ struct UpstreamTarget: Sendable {
             authority: String(decoding: authority, as: UTF8.self)
         )
         return (endpoint, rest.utf8.first == UInt8(ascii: "/") ? rest : "/" + rest)
-    }
-
-    /// Whether `bytes` starts with the lower-case ASCII `prefix`, in any case.
-    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { prefix in
-            bytes.count >= prefix.count
-                && zip(bytes, prefix).allSatisfy { byte, expected in
-                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(expected) ? byte | 0x20 == expected : byte == expected
-                }
-        }
     }
 }

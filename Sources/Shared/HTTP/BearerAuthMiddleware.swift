@@ -40,12 +40,9 @@ public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard var value else { return nil }
         return value.withUTF8 { bytes in
-            let scheme = "bearer ".utf8
-            // Letters in either case; the space as it is.
-            let matches = zip(bytes, scheme).allSatisfy { $0 == $1 || ($1 != UInt8(ascii: " ") && $0 | 0x20 == $1) }
-            guard bytes.count > scheme.count, matches else { return nil }
+            guard bytes.starts(withCaseInsensitive: "bearer ") else { return nil }
             let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            var (start, end) = (scheme.count, bytes.count)
+            var (start, end) = ("bearer ".utf8.count, bytes.count)
             while start < end, blank(bytes[start]) { start += 1 }
             while end > start, blank(bytes[end - 1]) { end -= 1 }
             return start < end ? String(decoding: bytes[start..<end], as: UTF8.self) : nil

@@ -25,6 +25,15 @@ struct RoutingFieldsScanner {
         case absent
         case value(Value)
         case wrongType
+
+        /// The value (`nil` when absent); `failure` for another type.
+        func value(else failure: Failure) throws(Failure) -> Value? {
+            switch self {
+            case .absent: return nil
+            case .value(let value): return value
+            case .wrongType: throw failure
+            }
+        }
     }
 
     /// The body.
@@ -72,17 +81,7 @@ struct RoutingFieldsScanner {
             }
         }
         try scanner.expectEnd()
-        let modelValue: String?
-        switch model {
-        case .absent: modelValue = nil
-        case .value(let value): modelValue = value
-        case .wrongType: throw .modelNotAString
-        }
-        switch stream {
-        case .absent: return (modelValue, nil)
-        case .value(let value): return (modelValue, value)
-        case .wrongType: throw .streamNotABoolean
-        }
+        return (try model.value(else: .modelNotAString), try stream.value(else: .streamNotABoolean))
     }
 
     /// The members routing reads.
@@ -130,30 +129,41 @@ struct RoutingFieldsScanner {
         depth: Int,
         _ member: (inout RoutingFieldsScanner, Key?) throws(Failure) -> Void
     ) throws(Failure) {
-        try expect(UInt8(ascii: "{"))
+        try elements(from: UInt8(ascii: "{"), to: UInt8(ascii: "}")) { scanner throws(Failure) in
+            guard scanner.peek == UInt8(ascii: "\"") else { throw .invalidJSON }
+            let keyStart = scanner.index + 1
+            _ = try scanner.string(decoding: false)
+            let key = depth == 1 ? Self.key(scanner.bytes[keyStart..<(scanner.index - 1)]) : nil
+            scanner.skipWhitespace()
+            try scanner.expect(UInt8(ascii: ":"))
+            scanner.skipWhitespace()
+            try member(&scanner, key)
+        }
+    }
+
+    /// Reads a comma-separated sequence between `open` (next) and `close`, calling `element`
+    /// with the scanner at each element (after any whitespace): an object's members, an array's
+    /// values.
+    private mutating func elements(
+        from open: UInt8,
+        to close: UInt8,
+        _ element: (inout RoutingFieldsScanner) throws(Failure) -> Void
+    ) throws(Failure) {
+        try expect(open)
         skipWhitespace()
-        if peek == UInt8(ascii: "}") {
+        if peek == close {
             index += 1
             return
         }
         while true {
             skipWhitespace()
-            guard peek == UInt8(ascii: "\"") else { throw .invalidJSON }
-            let keyStart = index + 1
-            _ = try string(decoding: false)
-            let key = depth == 1 ? Self.key(bytes[keyStart..<(index - 1)]) : nil
+            try element(&self)
             skipWhitespace()
-            try expect(UInt8(ascii: ":"))
-            skipWhitespace()
-            try member(&self, key)
-            skipWhitespace()
-            switch peek {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
+            if peek == close {
                 index += 1
                 return
-            default: throw .invalidJSON
             }
+            try expect(UInt8(ascii: ","))
         }
     }
 
@@ -176,24 +186,7 @@ struct RoutingFieldsScanner {
         case UInt8(ascii: "{"):
             try members(depth: depth + 1) { scanner, _ throws(Failure) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
-            index += 1
-            skipWhitespace()
-            if peek == UInt8(ascii: "]") {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                switch peek {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
-                    index += 1
-                    return
-                default: throw .invalidJSON
-                }
-            }
+            try elements(from: UInt8(ascii: "["), to: UInt8(ascii: "]")) { scanner throws(Failure) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""): _ = try string(decoding: false)
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -203,24 +196,27 @@ struct RoutingFieldsScanner {
     }
 
     private mutating func number() throws(Failure) {
-        let isDigit: (UInt8?) -> Bool = { $0.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
         if peek == UInt8(ascii: "-") { index += 1 }
         if peek == UInt8(ascii: "0") {
             index += 1
         } else {
-            guard isDigit(peek) else { throw .invalidJSON }
-            while isDigit(peek) { index += 1 }
+            try digits()
         }
         if peek == UInt8(ascii: ".") {
             index += 1
-            guard isDigit(peek) else { throw .invalidJSON }
-            while isDigit(peek) { index += 1 }
+            try digits()
         }
         if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
             index += 1
             if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
-            guard isDigit(peek) else { throw .invalidJSON }
-            while isDigit(peek) { index += 1 }
+            try digits()
         }
+    }
+
+    /// One or more decimal digits.
+    private mutating func digits() throws(Failure) {
+        let start = index
+        while let byte = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { index += 1 }
+        guard index > start else { throw .invalidJSON }
     }
 }

@@ -73,10 +73,9 @@ nginx_worker() { pgrep -P "$(cat "$work/nginx-proxy.pid")" | head -1; }
 mkdir -p "$work/models/HuggingFaceTB"
 ln -s "$SWITCHYARD_CACHE/models/$model" "$work/models/$model"
 # start_fleet [WRAPPER...]: the router ($router_binary, else the built one; under WRAPPER, such as
-# valgrind, when given), with one
-# event loop, as the proxy nginx it is compared with gets one worker (ROUTER_EVENT_LOOPS=N to
-# change that); then an agent in front of the fake engine, registered with it. Waits until the
-# model is routable. The router's PID is $router_pid, the agent's $agent_pid.
+# valgrind, when given) with one event loop, as the proxy nginx it is compared with has one
+# worker (ROUTER_EVENT_LOOPS=N to change that); then an agent in front of the fake engine,
+# registered with it. Waits until the model is routable. PIDs: $router_pid, $agent_pid.
 start_fleet() {
     SWITCHYARD_ADMIN_KEY="$admin" SWITCHYARD_NODE_TOKEN="$token" "$@" "${router_binary:-$bin/switchyard-router}" serve --port "$router_port" \
         --data-dir "$work/router" --log-level warning --event-loops "${ROUTER_EVENT_LOOPS:-1}" >"$work/router.log" 2>&1 &
