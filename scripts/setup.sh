@@ -14,6 +14,11 @@ for_tests=false
 command -v swift >/dev/null 2>&1 || die "no Swift toolchain on PATH: install Swift 6.2 or newer (swift.org) first"
 
 packages=(build-essential cmake ninja-build unzip curl python3 libsqlite3-dev libcurl4-openssl-dev libvulkan-dev ocl-icd-opencl-dev)
+# The engine gets a Vulkan backend where it can use one: on hosts with a Vulkan driver, and for
+# the tests, which run it on Mesa's software device. These are what llama.cpp's Vulkan build needs.
+if $for_tests || has_vulkan_driver; then
+    packages+=(glslc spirv-headers)
+fi
 if $for_tests; then
     # Debian's software Vulkan (lavapipe) and OpenCL (PoCL) devices, for the detection tests;
     # headless Chromium and its WebDriver, for the dashboard's browser test.
@@ -29,9 +34,14 @@ fi
 llama_server="$(bash "$here/engine/build-llama-server.sh")"
 models_dir="$(bash "$here/models/fetch-models.sh")"
 
+# The same engine without its GPU modules, which the tests use as a CPU-only engine.
+llama_server_cpu_only="$(dirname "$llama_server")-cpu-only/llama-server"
+[ -x "$llama_server_cpu_only" ] || llama_server_cpu_only="$llama_server"
+
 env_file="$SWITCHYARD_CACHE/env.sh"
 cat >"$env_file.tmp" <<ENV
 export LLAMA_SERVER="$llama_server"
+export LLAMA_SERVER_CPU_ONLY="$llama_server_cpu_only"
 export SWITCHYARD_MODELS_DIR="$models_dir"
 export SWITCHYARD_REFERENCE_EMBEDDINGS="$SWITCHYARD_CACHE/reference/all-MiniLM-L6-v2.json"
 export SWITCHYARD_PYTHON="$SWITCHYARD_CACHE/venv/bin/python"

@@ -16,12 +16,15 @@ struct AgentConfiguration: Sendable {
     var modelsDirectory: URL
     /// The shared secret between agents and the router.
     var nodeToken: String
-    /// The detection report: the backend this node runs models on, and its devices.
+    /// The detection report: the backend this node runs models on, its devices, and what the
+    /// managed engine can use of them.
     var detection: DetectionReport
     /// How the managed llama-server engines run (nil when only external engines are declared).
     var engine: EngineSettings?
     /// When engines are loaded and unloaded.
     var enginePolicy = EnginePolicy()
+    /// Bytes engines may hold on each device (RAM on the CPU); nil: the ledger's defaults.
+    var memoryBudgetBytes: Int64?
     /// How often the models directory and the engines are checked.
     var maintenanceInterval: Duration = .seconds(2)
     /// Which formats this node serves, and through which engine.

@@ -13,15 +13,18 @@ import Shared
 func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
     let catalogue = ModelCatalogue(root: configuration.modelsDirectory)
+    let report = configuration.detection
+    let target = report.engineTarget ?? EngineTarget.resolve(report: report, engine: nil)
     let state = AgentState(
         catalogue: catalogue,
-        host: HostProfile(report: configuration.detection),
+        host: HostProfile(report: report, engine: report.engineTarget, shape: configuration.engine?.shape ?? .default),
         engines: configuration.engines,
         capacity: configuration.capacity
     )
     let engines = EnginePool(
         settings: configuration.engine,
         catalog: configuration.engines,
+        ledger: DeviceLedger(target: target, ramBytes: report.memory.totalBytes, budget: configuration.memoryBudgetBytes),
         policy: configuration.enginePolicy,
         client: client,
         logger: logger
@@ -62,7 +65,8 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
                         name: configuration.nodeName,
                         backend: configuration.detection.backend.rawValue,
                         devices: configuration.detection.deviceSummary,
-                        capacity: state.capacity
+                        capacity: state.capacity,
+                        engine: configuration.detection.engineSummary
                     )
                 },
                 state: state,
@@ -107,8 +111,8 @@ func buildRouter(
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
     NodeHealthController(state: state).addRoutes(to: router)
-    SystemController(report: configuration.detection).addRoutes(to: router, protectedBy: auth)
-    NodeModelsController(state: state, backend: configuration.detection.backend, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(
+    SystemController(report: configuration.detection, engines: engines).addRoutes(to: router, protectedBy: auth)
+    NodeModelsController(state: state, report: configuration.detection, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(
         to: router,
         protectedBy: auth
     )

@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -10,22 +8,9 @@ import Testing
 struct ExternalEngineTests {
     @Test func requestsForTheFormatGoToTheDeclaredEngine() async throws {
         try await withFleet(agents: 0) { fleet in
-            let model = fleet.environment.modelsDirectory.appendingPathComponent(TestEnvironment.chatModel)
-            let file = try #require(try FileManager.default.contentsOfDirectory(atPath: model.path).first { $0.hasSuffix(".gguf") })
-            let external = try ManagedProcess(
-                name: "external-engine",
-                executable: fleet.environment.llamaServer,
-                arguments: [
-                    "-m", model.appendingPathComponent(file).path, "--host", "127.0.0.1", "--port", "0", "-t", "1", "-c", "2048", "--metrics",
-                ],
-                environment: [:],
-                logDirectory: fleet.directory
-            )
-            defer { external.kill() }
-            let line = try await external.waitForLogLine(containing: "listening on", timeout: .seconds(60))
-            let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
-
-            let agent = try await fleet.startAgent(name: "external", extraArguments: ["--engine", "gguf=http://127.0.0.1:\(port)/v1"])
+            let external = try await ExternalEngine.start(in: fleet, serving: TestEnvironment.chatModel)
+            defer { external.process.kill() }
+            let agent = try await fleet.startAgent(name: "external", extraArguments: ["--engine", "gguf=\(external.url)"])
             let (status, body) = try await fleet.call(
                 .POST,
                 "/v1/chat/completions",
@@ -33,11 +18,7 @@ struct ExternalEngineTests {
             )
             #expect(status == 200, "\(body)")
             #expect(EngineProcesses.of(agent).isEmpty, "the agent started no engine of its own")
-            var metrics = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
-            metrics.method = .GET
-            let text = String(buffer: try await HTTPClient.shared.execute(metrics, timeout: .seconds(10)).body.collect(upTo: 1 << 20))
-            let predicted = text.split(separator: "\n").first { $0.hasPrefix("llamacpp:tokens_predicted_total") }
-            #expect(predicted.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0 > 0, "the external engine generated the tokens")
+            #expect(try await external.tokensPredicted() > 0, "the external engine generated the tokens")
         }
     }
 }

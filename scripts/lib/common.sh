@@ -81,3 +81,14 @@ ensure_venv() {
     fi
     printf '%s\n' "$venv"
 }
+
+# Whether this host has a Vulkan driver for a real GPU (an installable client driver other than
+# Mesa's software lavapipe).
+has_vulkan_driver() {
+    local icd
+    for icd in /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json; do
+        [ -e "$icd" ] || continue
+        case "$(basename "$icd")" in lvp_icd*) ;; *) return 0 ;; esac
+    done
+    return 1
+}

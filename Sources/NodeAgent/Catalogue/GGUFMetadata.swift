@@ -17,6 +17,8 @@ struct GGUFMetadata: Sendable, Equatable {
     var fileType: Int?
     /// Number of tensors in the file.
     var tensorCount: Int
+    /// The numbers that size the KV cache and compute buffers, when the header has them.
+    var shape: TransformerShape?
 
     /// Whether the model produces embeddings rather than text.
     var isEmbeddingModel: Bool {
@@ -47,9 +49,7 @@ struct GGUFMetadata: Sendable, Equatable {
         for _ in 0..<keyCount {
             let key = try reader.string()
             let type = try reader.integer(UInt32.self)
-            if let value = try reader.value(ofType: type) {
-                values[key] = value
-            }
+            values[key] = try reader.value(ofType: type)
         }
         guard case .string(let architecture)? = values["general.architecture"] else {
             throw GGUFError.malformed("no general.architecture")
@@ -59,6 +59,10 @@ struct GGUFMetadata: Sendable, Equatable {
         self.contextLength = values["\(architecture).context_length"]?.integer
         self.poolingType = values["\(architecture).pooling_type"]?.integer
         self.fileType = values["general.file_type"]?.integer
+        self.shape = TransformerShape(
+            architecture: architecture,
+            encoderOnly: Self.encoderArchitectures.contains(architecture)
+        ) { values[$0] }
     }
 }
 

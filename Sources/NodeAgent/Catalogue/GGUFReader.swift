@@ -2,12 +2,13 @@ import Foundation
 
 /// A bounds-checked little-endian cursor over a GGUF header.
 struct GGUFReader {
-    /// A decoded scalar metadata value; arrays are skipped and yield no value.
+    /// A decoded scalar metadata value; arrays are skipped and yield only their length.
     enum Scalar: Equatable {
         case string(String)
         case integer(Int)
         case float(Double)
         case bool(Bool)
+        case array(count: Int)
 
         var string: String? {
             if case .string(let value) = self { return value }
@@ -56,8 +57,8 @@ struct GGUFReader {
         return String(decoding: try bytes(Int(length)), as: UTF8.self)
     }
 
-    /// Reads one value of a GGUF type code; arrays are skipped (nil).
-    mutating func value(ofType type: UInt32) throws -> Scalar? {
+    /// Reads one value of a GGUF type code; arrays are skipped (their length is kept).
+    mutating func value(ofType type: UInt32) throws -> Scalar {
         switch type {
         case 0: return .integer(Int(try integer(UInt8.self)))
         case 1: return .integer(Int(try integer(Int8.self)))
@@ -68,9 +69,7 @@ struct GGUFReader {
         case 6: return .float(Double(Float(bitPattern: try integer(UInt32.self))))
         case 7: return .bool(try integer(UInt8.self) != 0)
         case 8: return .string(try string())
-        case 9:
-            try skipArray()
-            return nil
+        case 9: return .array(count: try skipArray())
         case 10: return .integer(Int(truncatingIfNeeded: try integer(UInt64.self)))
         case 11: return .integer(Int(try integer(Int64.self)))
         case 12: return .float(Double(bitPattern: try integer(UInt64.self)))
@@ -78,9 +77,11 @@ struct GGUFReader {
         }
     }
 
-    private mutating func skipArray() throws {
+    /// Skips an array's elements; returns how many there were.
+    private mutating func skipArray() throws -> Int {
         let elementType = try integer(UInt32.self)
         let count = try integer(UInt64.self)
+        guard count <= UInt64(Int.max) else { throw GGUFError.malformed("array too large") }
         let fixedSizes: [UInt32: UInt64] = [0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8]
         if let size = fixedSizes[elementType] {
             let (total, overflow) = count.multipliedReportingOverflow(by: size)
@@ -93,5 +94,6 @@ struct GGUFReader {
         } else {
             throw GGUFError.malformed("unsupported array element type \(elementType)")
         }
+        return Int(count)
     }
 }

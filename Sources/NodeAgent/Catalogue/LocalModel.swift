@@ -28,16 +28,12 @@ struct LocalModel: Sendable, Equatable {
     var declaredMemoryBytes: Int64?
     /// Why the files cannot be used (incomplete, corrupt), or nil when they are fine.
     var fileProblem: String?
+    /// The transformer's sizes from the GGUF header, which size its KV cache.
+    var shape: TransformerShape?
 
     /// The backends this artifact runs on: the format's, narrowed by the manifest.
     var backends: [Backend] {
         guard let declaredBackends else { return format.backends }
         return format.backends.filter(declaredBackends.contains)
-    }
-
-    /// Memory needed to serve the model: the manifest's figure, else the weights plus 20 % for
-    /// the KV cache and compute buffers plus 128 MiB of runtime overhead.
-    var requiredMemoryBytes: Int64 {
-        declaredMemoryBytes ?? (sizeBytes + sizeBytes / 5 + (128 << 20))
     }
 }

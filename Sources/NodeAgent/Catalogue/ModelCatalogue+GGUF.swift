@@ -31,7 +31,8 @@ extension ModelCatalogue {
             file: first,
             kind: metadata.isEmbeddingModel ? .embedding : .chat,
             sizeBytes: files.reduce(0) { $0 + fileSize($1) },
-            contextLength: metadata.contextLength
+            contextLength: metadata.contextLength,
+            shape: metadata.shape
         )
     }
 }

@@ -13,8 +13,11 @@ struct DetectCommand: AsyncParsableCommand {
 
     @OptionGroup var backendOption: BackendOption
 
+    @OptionGroup var engineOption: EngineOption
+
     func run() async throws {
-        let report = await try backendOption.detector().detect()
+        let executable = try engineOption.locate()
+        let report = await EngineOption.inspect(executable, report: try backendOption.detector().detect())
         if json {
             print(String(decoding: try JSONEncoder.report.encode(report), as: UTF8.self))
             return
@@ -39,6 +42,30 @@ struct DetectCommand: AsyncParsableCommand {
             )
         }
         print("\nmemory:  \(DetectionReport.gibibytes(report.memory.totalBytes)) RAM, \(report.cpuCores) CPU cores")
+        printEngine(report)
+    }
+
+    /// The engine section: what the llama-server has, and where GGUF models will run.
+    private func printEngine(_ report: DetectionReport) {
+        print("\nengine:")
+        guard let engine = report.engine else {
+            print("  no llama-server found on PATH (pass --llama-server PATH): GGUF models cannot be served")
+            return
+        }
+        print("  llama-server \(engine.path)")
+        if let problem = engine.problem {
+            print("  does not run: \(problem)")
+        } else {
+            print("  version:  \(engine.version ?? "unknown")")
+            print("  backends: \(engine.backends.joined(separator: ", "))")
+            for device in engine.devices {
+                print(
+                    "  device:   \(device.name): \(device.description) — \(DetectionReport.gibibytes(device.memoryTotalBytes)), \(DetectionReport.gibibytes(device.memoryFreeBytes)) free"
+                )
+            }
+            if engine.devices.isEmpty { print("  devices:  none besides the CPU") }
+        }
+        if let target = report.engineTarget { print("  \(target.summary)") }
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `switchyard-agent models --models-dir DIR [--json] [--backend B] [--engine FORMAT=URL]…`:
-/// every local model with its verdict on this host (GGUF is assumed served by llama-server).
+/// every local model with its verdict on this host, judged against the llama-server found.
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
@@ -20,23 +20,35 @@ struct ModelsCommand: AsyncParsableCommand {
 
     @OptionGroup var backendOption: BackendOption
 
+    @OptionGroup var engineOption: EngineOption
+
+    @Option(help: "Parallel requests per engine, as serve would configure it (sizes the KV cache).")
+    var slots = ServingShape.default.slots
+
+    @Option(help: "Context tokens per parallel request, as serve would configure it.")
+    var contextPerSlot = ServingShape.default.contextPerSlot
+
     func run() async throws {
-        let report = await try backendOption.detector().detect()
+        let executable = try engineOption.locate()
+        let report = await EngineOption.inspect(executable, report: try backendOption.detector().detect())
         let verdicts = AgentState.judge(
             ModelCatalogue(root: URL(fileURLWithPath: modelsDir)).scan(),
-            host: HostProfile(report: report),
-            engines: EngineCatalog(declarations: engines)
+            host: HostProfile(report: report, engine: report.engineTarget, shape: ServingShape(slots: slots, contextPerSlot: contextPerSlot)),
+            engines: EngineCatalog(managedFormats: executable == nil ? [] : [.gguf], declarations: engines)
         )
         if json {
-            print(String(decoding: try JSONEncoder.report.encode(ModelVerdicts(backend: report.backend, verdicts: verdicts)), as: UTF8.self))
+            print(String(decoding: try JSONEncoder.report.encode(ModelVerdicts(report: report, verdicts: verdicts)), as: UTF8.self))
             return
         }
         print("backend: \(report.backend.rawValue)\(report.forced ? " (forced)" : "")")
         if verdicts.isEmpty { print("no models in \(modelsDir)") }
         for verdict in verdicts {
             let model = verdict.model
-            let state = verdict.reason.map { "not served: \($0)" } ?? "served by \(verdict.engine ?? "?")"
-            print("\(model.id)\t\(model.format.displayName) \(model.kind.rawValue)\t\(state)")
+            let memory = verdict.memory.map { " needs \(DetectionReport.gibibytes($0.totalBytes))" } ?? ""
+            let state =
+                verdict.reason.map { "not served: \($0)" }
+                ?? "served by \(verdict.engine ?? "?") on \(verdict.runsOn?.displayName ?? "?")\(verdict.note.map { " (\($0))" } ?? "")"
+            print("\(model.id)\t\(model.format.displayName) \(model.kind.rawValue)\(memory)\t\(state)")
         }
     }
 }

@@ -31,8 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The models directory.", completion: .directory)
     var modelsDir: String
 
-    @Option(help: "Path to the llama-server executable (default: llama-server on PATH).", completion: .file())
-    var llamaServer: String?
+    @OptionGroup var engineOption: EngineOption
 
     @Option(
         name: .customLong("engine"),
@@ -54,7 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Unload an engine after this many idle seconds (0 keeps engines loaded).")
     var idleUnload = 600.0
 
-    @Option(help: "GiB the loaded models may use together (default: 90 % of the backend's device memory, 80 % of RAM on the CPU).")
+    @Option(
+        help: "GiB engines may hold on each device (default: 90 % of each device's free memory at start; on the CPU, 80 % of RAM)."
+    )
     var memoryBudget: Double?
 
     @Option(help: "A model to start with the agent and keep loaded (repeatable).")
@@ -87,9 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard let nodeToken = ProcessInfo.processInfo.environment["SWITCHYARD_NODE_TOKEN"], !nodeToken.isEmpty else {
             throw ValidationError("SWITCHYARD_NODE_TOKEN is not set: the agent needs the node token it shares with the router.")
         }
-        let report = await try backendOption.detector().detect()
-        logger.info("\(report.summary)")
         let managedEngine = try resolveLlamaServer()
+        let report = await EngineOption.inspect(managedEngine, report: try backendOption.detector().detect())
+        logger.info("\(report.summary)")
         let configuration = AgentConfiguration(
             host: host,
             port: port,
@@ -106,15 +107,15 @@ struct ServeCommand: AsyncParsableCommand {
                     threads: threads ?? EngineSettings.defaultThreads,
                     slots: slots,
                     contextPerSlot: contextPerSlot,
-                    gpuLayers: report.backend.offloadsToDevice ? 999 : 0,
-                    startTimeout: .seconds(120)
+                    startTimeout: .seconds(120),
+                    environment: EngineEnvironment.variables(for: report, base: ProcessInfo.processInfo.environment)
                 )
             },
             enginePolicy: EnginePolicy(
                 idleTimeout: idleUnload > 0 ? .milliseconds(Int(idleUnload * 1000)) : nil,
-                memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) } ?? Self.defaultMemoryBudget(report),
                 preload: Set(preload)
             ),
+            memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) },
             engines: EngineCatalog(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
             nodeName: name ?? ProcessInfo.processInfo.hostName,
@@ -148,14 +149,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// 90 % of the chosen backend's device memory, or 80 % of RAM on the CPU; none when a forced
-    /// backend has no detected device.
-    static func defaultMemoryBudget(_ report: DetectionReport) -> Int64? {
-        if report.backend == .cpu { return report.memory.totalBytes / 5 * 4 }
-        let total = report.devices.reduce(Int64(0)) { $0 + $1.memoryTotalBytes }
-        return total > 0 ? total / 10 * 9 : nil
-    }
-
     static var defaultStateDirectory: String {
         FileManager.default.homeDirectoryForCurrentUser.path + "/.switchyard/agent"
     }
@@ -172,16 +165,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// The llama-server to manage: the one named, else one on PATH. None is fine only when an
     /// external engine serves GGUF.
     func resolveLlamaServer() throws -> URL? {
-        if let llamaServer {
-            guard FileManager.default.isExecutableFile(atPath: llamaServer) else {
-                throw ValidationError("--llama-server \(llamaServer) is not an executable file")
-            }
-            return URL(fileURLWithPath: llamaServer).standardizedFileURL
-        }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/llama-server") {
-            return URL(fileURLWithPath: "\(directory)/llama-server")
-        }
+        if let executable = try engineOption.locate() { return executable }
         guard engines.contains(where: { $0.format == .gguf }) else {
             throw ValidationError("llama-server was not found on PATH; pass --llama-server PATH (or declare --engine gguf=URL)")
         }

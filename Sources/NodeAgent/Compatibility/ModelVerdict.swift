@@ -5,6 +5,12 @@ struct ModelVerdict: Sendable, Equatable {
     var reason: String?
     /// Who serves it: `llama-server`, or `external` for an engine declared with `--engine`.
     var engine: String?
+    /// The backend it computes on (the CPU when the engine cannot use the host's GPU).
+    var runsOn: Backend?
+    /// What a served model's operator should know: it runs on the CPU of a GPU host, and why.
+    var note: String?
+    /// What serving it takes, in parts.
+    var memory: MemoryEstimate?
 
     var isExecutable: Bool { reason == nil }
 }

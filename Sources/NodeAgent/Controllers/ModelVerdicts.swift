@@ -14,10 +14,16 @@ struct ModelVerdicts: ResponseEncodable, Sendable {
         var contextLength: Int?
         var executable: Bool
         var engine: String?
+        /// The backend it computes on when served.
+        var runsOn: String?
         var reason: String?
+        var note: String?
+        /// The parts of ``requiredMemoryBytes``.
+        var memory: MemoryEstimate?
 
         enum CodingKeys: String, CodingKey {
-            case id, format, kind, file, backends, executable, engine, reason
+            case id, format, kind, file, backends, executable, engine, reason, note, memory
+            case runsOn = "runs_on"
             case sizeBytes = "size_bytes"
             case requiredMemoryBytes = "required_memory_bytes"
             case contextLength = "context_length"
@@ -25,10 +31,18 @@ struct ModelVerdicts: ResponseEncodable, Sendable {
     }
 
     var backend: String
+    /// Where the managed llama-server runs GGUF models (`engine_target` of `GET /v0/system`).
+    var engineTarget: EngineTarget?
     var models: [Entry]
 
-    init(backend: Backend, verdicts: [ModelVerdict]) {
-        self.backend = backend.rawValue
+    enum CodingKeys: String, CodingKey {
+        case backend, models
+        case engineTarget = "engine_target"
+    }
+
+    init(report: DetectionReport, verdicts: [ModelVerdict]) {
+        self.backend = report.backend.rawValue
+        self.engineTarget = report.engineTarget
         self.models = verdicts.map { verdict in
             let model = verdict.model
             return Entry(
@@ -38,11 +52,14 @@ struct ModelVerdicts: ResponseEncodable, Sendable {
                 file: model.file.lastPathComponent,
                 backends: model.backends.map(\.rawValue),
                 sizeBytes: model.sizeBytes,
-                requiredMemoryBytes: model.requiredMemoryBytes,
+                requiredMemoryBytes: verdict.memory?.totalBytes ?? model.sizeBytes,
                 contextLength: model.contextLength,
                 executable: verdict.isExecutable,
                 engine: verdict.engine,
-                reason: verdict.reason
+                runsOn: verdict.runsOn?.rawValue,
+                reason: verdict.reason,
+                note: verdict.note,
+                memory: verdict.memory
             )
         }
     }

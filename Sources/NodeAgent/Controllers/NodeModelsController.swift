@@ -5,7 +5,8 @@ import Shared
 /// model with its verdict).
 struct NodeModelsController<Context: RequestContext> {
     let state: AgentState
-    let backend: Backend
+    /// The detection report (with the engine's target) the verdicts were judged against.
+    let report: DetectionReport
     let startedAt: Int
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
@@ -20,10 +21,10 @@ struct NodeModelsController<Context: RequestContext> {
 
     @Sendable func rescan(_ request: Request, context: Context) async throws -> ModelVerdicts {
         await state.rescan()
-        return ModelVerdicts(backend: backend, verdicts: await state.verdicts)
+        return ModelVerdicts(report: report, verdicts: await state.verdicts)
     }
 
     @Sendable func verdicts(_ request: Request, context: Context) async throws -> ModelVerdicts {
-        ModelVerdicts(backend: backend, verdicts: await state.verdicts)
+        ModelVerdicts(report: report, verdicts: await state.verdicts)
     }
 }

@@ -8,7 +8,4 @@ enum Backend: String, CaseIterable, Codable, Sendable, ExpressibleByArgument {
     case opencl
     case metal
     case cpu
-
-    /// Whether engines offload layers to a device on this backend.
-    var offloadsToDevice: Bool { self != .cpu }
 }

@@ -16,9 +16,20 @@ struct DetectionReport: Codable, Sendable, Equatable {
     var memory: HostMemory
     var cpuCores: Int
     var durationMilliseconds: Int
+    /// What the managed `llama-server` can run on (nil when none is configured).
+    var engine: EngineCapabilities?
+    /// Where that engine runs GGUF models on this host, and why the CPU when it does.
+    var engineTarget: EngineTarget?
+    /// Memory engines hold on each device now (served by `GET /v0/system` only).
+    var deviceMemory: [DeviceLedger.Account]?
+    /// The engines running now and the devices each sits on (`GET /v0/system` only).
+    var runningEngines: [RunningEngine]?
 
     enum CodingKeys: String, CodingKey {
-        case backend, forced, reason, devices, probes, memory
+        case backend, forced, reason, devices, probes, memory, engine
+        case engineTarget = "engine_target"
+        case deviceMemory = "device_memory"
+        case runningEngines = "running_engines"
         case allowSoftwareDevices = "allow_software_devices"
         case physicalDevices = "physical_devices"
         case cpuCores = "cpu_cores"
@@ -33,7 +44,24 @@ struct DetectionReport: Codable, Sendable, Equatable {
 
     /// The start-up log line.
     var summary: String {
-        "backend \(backend.rawValue)\(forced ? " (forced)" : ""): \(reason) [detection took \(durationMilliseconds) ms]"
+        var line = "backend \(backend.rawValue)\(forced ? " (forced)" : ""): \(reason) [detection took \(durationMilliseconds) ms]"
+        if let engine { line += "; llama-server \(engine.summary)" }
+        if let engineTarget { line += "; \(engineTarget.summary)" }
+        return line
+    }
+
+    /// The engine and where it runs GGUF models, for the registration (nil without an engine).
+    var engineSummary: String? {
+        guard let engine else { return nil }
+        return "llama-server \(engine.summary)" + (engineTarget.map { "; \($0.summary)" } ?? "")
+    }
+
+    /// This report with what `engine` can do and where it runs GGUF models.
+    func with(engine: EngineCapabilities?) -> DetectionReport {
+        var report = self
+        report.engine = engine
+        report.engineTarget = engine.map { EngineTarget.resolve(report: self, engine: $0) }
+        return report
     }
 
     static func gibibytes(_ bytes: Int64) -> String {

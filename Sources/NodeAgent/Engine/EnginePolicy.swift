@@ -2,9 +2,6 @@
 struct EnginePolicy: Sendable, Equatable {
     /// Unload an engine nobody used for this long (nil: keep engines loaded).
     var idleTimeout: Duration? = .seconds(600)
-    /// Memory the loaded models may need together (their ``LocalModel/requiredMemoryBytes``);
-    /// least recently used idle engines are unloaded to make room. Nil: no limit.
-    var memoryBudgetBytes: Int64?
     /// Models started with the agent and kept loaded.
     var preload: Set<String> = []
     /// First wait after an engine crashed or failed to start; doubles per consecutive failure.

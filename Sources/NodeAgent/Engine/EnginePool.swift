@@ -9,10 +9,11 @@ import Logging
 /// short, least recently used idle engines make room; an engine that crashes is restarted with
 /// exponential backoff (see `EnginePool+Maintenance.swift`).
 actor EnginePool {
-    /// A loaded engine and its use.
+    /// A loaded engine, where it sits, and its use.
     struct Loaded {
         var engine: EngineProcess
         var model: LocalModel
+        var placement: Placement
         var active = 0
         var lastUsed: ContinuousClock.Instant
     }
@@ -33,11 +34,23 @@ actor EnginePool {
     var failures: [String: Failures] = [:]
     /// Models whose engine crashed, to start again once their backoff has passed.
     var crashed: [String: LocalModel] = [:]
+    /// Memory held on each device by engines running or starting.
+    var ledger: DeviceLedger
+    /// Placements of engines being started, booked before they load.
+    var pending: [String: Placement] = [:]
 
-    /// Creates an empty pool.
-    init(settings: EngineSettings?, catalog: EngineCatalog, policy: EnginePolicy = EnginePolicy(), client: HTTPClient, logger: Logger) {
+    /// Creates an empty pool whose engines compute on `ledger`'s devices.
+    init(
+        settings: EngineSettings?,
+        catalog: EngineCatalog,
+        ledger: DeviceLedger,
+        policy: EnginePolicy = EnginePolicy(),
+        client: HTTPClient,
+        logger: Logger
+    ) {
         self.settings = settings
         self.catalog = catalog
+        self.ledger = ledger
         self.policy = policy
         self.client = client
         self.logger = logger
@@ -76,7 +89,7 @@ actor EnginePool {
         if let existing = starting[model.id] {
             task = existing
         } else {
-            if let dead = loaded.removeValue(forKey: model.id) {
+            if let dead = remove(model.id) {
                 recordFailure(model.id, reason: "engine exited (status \(dead.engine.terminationStatus))")
             }
             if let failure = failures[model.id] {
@@ -85,18 +98,28 @@ actor EnginePool {
             }
             guard let settings else { throw EngineError.cannotStart(model: model.id, reason: "no llama-server configured") }
             task = Task { [client, logger] in
-                try await self.makeRoom(for: model)
-                return try await EngineProcess.launch(model: model, settings: settings, client: client, logger: logger)
+                let placement = try await self.place(model)
+                do {
+                    let engine = try await EngineProcess.launch(
+                        model: model,
+                        settings: settings,
+                        placement: placement,
+                        client: client,
+                        logger: logger
+                    )
+                    self.adopt(engine, serving: model)
+                    return engine
+                } catch {
+                    self.cancelPending(model.id)
+                    throw error
+                }
             }
             starting[model.id] = task
             owner = true
         }
         defer { if owner { starting[model.id] = nil } }
         do {
-            let engine = try await task.value
-            if loaded[model.id]?.engine !== engine {
-                loaded[model.id] = Loaded(engine: engine, model: model, lastUsed: .now)
-            }
+            _ = try await task.value
         } catch {
             if owner && !(error is CancellationError) { recordFailure(model.id, reason: "\(error)") }
             throw error
@@ -116,7 +139,7 @@ actor EnginePool {
     func shutdown() async {
         for start in starting.values { start.cancel() }
         let engines = loaded.values.map(\.engine)
-        loaded.removeAll()
+        for id in Array(loaded.keys) { remove(id) }
         await withTaskGroup(of: Void.self) { group in
             for engine in engines {
                 group.addTask { await engine.stop(waitingAtMost: .seconds(10)) }

@@ -32,7 +32,13 @@ final class EngineProcess: @unchecked Sendable {
 
     /// Starts an engine for `model` and waits until it answers `GET /health` with 200.
     /// - Throws: ``EngineError`` when it cannot start, exits early, or is not ready in time.
-    static func launch(model: LocalModel, settings: EngineSettings, client: HTTPClient, logger: Logger) async throws -> EngineProcess {
+    static func launch(
+        model: LocalModel,
+        settings: EngineSettings,
+        placement: Placement,
+        client: HTTPClient,
+        logger: Logger
+    ) async throws -> EngineProcess {
         let port = try await FreePort.find()
         try FileManager.default.createDirectory(at: settings.logDirectory, withIntermediateDirectories: true)
         let logURL = settings.logDirectory.appendingPathComponent(model.id.replacingOccurrences(of: "/", with: "--") + ".log")
@@ -42,7 +48,8 @@ final class EngineProcess: @unchecked Sendable {
 
         let process = Process()
         process.executableURL = settings.guardExecutable
-        process.arguments = ["engine-guard", "--", settings.llamaServer.path] + settings.arguments(for: model, port: port)
+        process.arguments = ["engine-guard", "--", settings.llamaServer.path] + settings.arguments(for: model, port: port, placement: placement)
+        process.environment = settings.environment
         let controlPipe = Pipe()
         process.standardInput = controlPipe
         process.standardOutput = log
@@ -53,7 +60,12 @@ final class EngineProcess: @unchecked Sendable {
             throw EngineError.cannotStart(model: model.id, reason: "\(error)")
         }
         let engine = EngineProcess(modelID: model.id, port: port, process: process, controlPipe: controlPipe)
-        logger.info("starting engine", metadata: ["model": "\(model.id)", "engine.pid": "\(process.processIdentifier)"])
+        logger.info(
+            "starting engine",
+            metadata: [
+                "model": "\(model.id)", "engine.pid": "\(process.processIdentifier)", "devices": "\(placement.devices.joined(separator: ","))",
+            ]
+        )
         do {
             try await engine.awaitReady(client: client, timeout: settings.startTimeout, logURL: logURL)
         } catch {

@@ -14,29 +14,36 @@ struct EngineSettings: Sendable {
     var slots: Int
     /// Context tokens per slot (capped by the model's training context).
     var contextPerSlot: Int
-    /// Layers offloaded to the GPU (0 on CPU hosts).
-    var gpuLayers: Int
     /// How long an engine may take to become ready.
     var startTimeout: Duration
+    /// The environment engines run with (``EngineEnvironment``: the device visibility that
+    /// makes the engine see the devices detection chose).
+    var environment: [String: String]
+
+    /// Slots and context per slot, as the memory estimate needs them.
+    var shape: ServingShape { ServingShape(slots: slots, contextPerSlot: contextPerSlot) }
 
     /// One thread per two cores: llama.cpp's spinning thread barrier collapses when a thread is
     /// descheduled, so leaving cores free for the agent and the OS is faster on small hosts.
     static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
-    /// The command-line arguments that serve `model` on `port`.
-    func arguments(for model: LocalModel, port: Int) -> [String] {
-        let perSlot = min(contextPerSlot, model.contextLength ?? contextPerSlot)
-        var arguments = [
-            "--model", model.file.path,
-            "--alias", model.id,
-            "--host", "127.0.0.1",
-            "--port", String(port),
-            "--threads", String(threads),
-            "--parallel", String(slots),
-            "--ctx-size", String(perSlot * slots),
-            "--n-gpu-layers", String(gpuLayers),
-            "--metrics",
-        ]
+    /// The command-line arguments that serve `model` on `port` on the placement's device(s).
+    func arguments(for model: LocalModel, port: Int, placement: Placement) -> [String] {
+        let perSlot = shape.contextPerSlot(for: model)
+        var arguments =
+            [
+                "--model", model.file.path,
+                "--alias", model.id,
+                "--host", "127.0.0.1",
+                "--port", String(port),
+                "--threads", String(threads),
+                "--parallel", String(slots),
+                "--ctx-size", String(perSlot * slots),
+                "--metrics",
+                // Log level 4 puts the engine's own account of where it loaded the model (devices,
+                // offloaded layers, buffer sizes) in its log.
+                "--log-verbosity", "4",
+            ] + placement.engineArguments
         if model.kind == .embedding {
             // Encoders see the whole input at once: one micro-batch must hold a full sequence.
             arguments += ["--embeddings", "--ubatch-size", String(perSlot), "--batch-size", String(perSlot * slots)]

@@ -11,6 +11,8 @@ struct NodeView: ResponseEncodable, Sendable {
     var state: String
     var backend: String
     var devices: [String]
+    /// The node's engine and where it runs GGUF models (nil for agents that do not say).
+    var engine: String?
     var capacity: Int
     var inFlight: Int
     var models: [String]
@@ -26,7 +28,7 @@ struct NodeView: ResponseEncodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, online, state, backend, devices, capacity, models
+        case id, name, url, online, state, backend, devices, engine, capacity, models
         case inFlight = "in_flight"
         case executableModels = "executable_models"
         case excludedModels = "excluded_models"
@@ -42,6 +44,7 @@ struct NodeView: ResponseEncodable, Sendable {
         self.state = status.state
         self.backend = node.backend
         self.devices = node.devices
+        self.engine = node.engine
         self.capacity = node.capacity
         self.inFlight = status.inFlight
         self.models = node.models.sorted()

@@ -85,6 +85,11 @@ enum RouterDatabase {
                 table.add(column: "completion_tokens", .integer)
             }
         }
+        migrator.registerMigration("v9-node-engine") { db in
+            try db.alter(table: "node") { table in
+                table.add(column: "engine", .text)
+            }
+        }
         return migrator
     }
 }

@@ -14,6 +14,8 @@ struct Node: Sendable, Equatable, Codable {
     var devices: [String]
     /// Requests the node runs at once.
     var capacity: Int
+    /// The node's engine and where it runs GGUF models, as the agent describes it.
+    var engine: String?
     /// The model IDs pulled from the node's `/v1/models`.
     var models: Set<String>
     /// Models excluded on this node after failures, until the node restarts or re-registers,
@@ -25,7 +27,7 @@ struct Node: Sendable, Equatable, Codable {
     var routableModels: Set<String> { models.subtracting(excluded) }
 
     enum CodingKeys: String, CodingKey {
-        case id, url, name, backend, devices, capacity, models, excluded
+        case id, url, name, backend, devices, capacity, models, excluded, engine
         case instanceID = "instance_id"
         case exclusionNotes = "exclusion_notes"
     }

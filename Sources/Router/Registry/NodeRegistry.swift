@@ -60,6 +60,7 @@ actor NodeRegistry {
             backend: registration.backend,
             devices: registration.devices,
             capacity: max(1, registration.capacity),
+            engine: registration.engine,
             models: Set(models)
         )
         if let slot = slots[id] { entries[slot].lastSeen = ticks() }

@@ -15,19 +15,23 @@ public struct NodeRegistration: Codable, Sendable, Equatable {
     public var devices: [String]
     /// How many requests the node runs at once.
     public var capacity: Int
+    /// The node's engine for people: its build, backends and devices, and where it runs GGUF
+    /// models (e.g. `llama-server b11434 (CPU, CUDA; CUDA0 …); GGUF models run on CUDA0 (…)`).
+    public var engine: String?
 
     /// Creates a registration.
-    public init(url: String, instanceID: String, name: String, backend: String, devices: [String], capacity: Int) {
+    public init(url: String, instanceID: String, name: String, backend: String, devices: [String], capacity: Int, engine: String? = nil) {
         self.url = url
         self.instanceID = instanceID
         self.name = name
         self.backend = backend
         self.devices = devices
         self.capacity = capacity
+        self.engine = engine
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, name, backend, devices, capacity
+        case url, name, backend, devices, capacity, engine
         case instanceID = "instance_id"
     }
 }

@@ -53,6 +53,7 @@ final class Fleet: @unchecked Sendable {
         name: String = "agent",
         port: Int = 0,
         modelsDirectory: URL? = nil,
+        llamaServer: URL? = nil,
         extraArguments: [String] = [],
         environment extra: [String: String] = [:],
         waitForRegistration: Bool = true
@@ -63,7 +64,7 @@ final class Fleet: @unchecked Sendable {
             arguments: [
                 "serve", "--router", routerURL, "--host", "127.0.0.1", "--port", String(port),
                 "--models-dir", (modelsDirectory ?? environment.modelsDirectory).path,
-                "--llama-server", environment.llamaServer.path,
+                "--llama-server", (llamaServer ?? environment.llamaServer).path,
                 "--log-dir", directory.appendingPathComponent("\(name)-engines").path,
             ] + extraArguments,
             environment: extra

@@ -4,7 +4,11 @@ import Foundation
 /// README's test command sets (`scripts/test.sh`).
 struct TestEnvironment: Sendable {
     var binDirectory: URL
+    /// The engine the set-up built for this host (CPU and, where the host has the toolchain, a
+    /// GPU backend such as Vulkan, as loadable modules).
     var llamaServer: URL
+    /// The same engine installed without its GPU modules: a real CPU-only llama-server.
+    var cpuOnlyLlamaServer: URL
     var modelsDirectory: URL
     var referenceEmbeddings: URL
 
@@ -26,7 +30,10 @@ struct TestEnvironment: Sendable {
         let cache = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/switchyard")
         let environment = TestEnvironment(
             binDirectory: bin,
-            llamaServer: URL(fileURLWithPath: variables["LLAMA_SERVER"] ?? cache.path + "/engine/llama-server-b11434-portable/llama-server"),
+            llamaServer: URL(fileURLWithPath: variables["LLAMA_SERVER"] ?? cache.path + "/engine/llama-b11434-vulkan/llama-server"),
+            cpuOnlyLlamaServer: URL(
+                fileURLWithPath: variables["LLAMA_SERVER_CPU_ONLY"] ?? cache.path + "/engine/llama-b11434-vulkan-cpu-only/llama-server"
+            ),
             modelsDirectory: URL(fileURLWithPath: variables["SWITCHYARD_MODELS_DIR"] ?? cache.path + "/models"),
             referenceEmbeddings: URL(
                 fileURLWithPath: variables["SWITCHYARD_REFERENCE_EMBEDDINGS"] ?? cache.path + "/reference/all-MiniLM-L6-v2.json"
@@ -36,6 +43,7 @@ struct TestEnvironment: Sendable {
             (environment.binDirectory.appendingPathComponent("switchyard-router").path, "switchyard-router (run swift build)"),
             (environment.binDirectory.appendingPathComponent("switchyard-agent").path, "switchyard-agent (run swift build)"),
             (environment.llamaServer.path, "llama-server (run scripts/setup.sh)"),
+            (environment.cpuOnlyLlamaServer.path, "the CPU-only llama-server (run scripts/setup.sh)"),
             (environment.modelsDirectory.appendingPathComponent(chatModel).path, "the SmolLM2 model (run scripts/setup.sh)"),
             (environment.modelsDirectory.appendingPathComponent(embeddingModel).path, "the MiniLM model (run scripts/setup.sh)"),
             (environment.referenceEmbeddings.path, "the reference embeddings (run scripts/setup.sh)"),

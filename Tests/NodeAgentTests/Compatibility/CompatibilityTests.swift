@@ -63,11 +63,13 @@ import Testing
         #expect(reasons["org/chat"]! == nil)
     }
 
-    @Test func memoryMustFitTheLargestDevice() {
+    @Test func memoryMustFitTheDevicesTogether() {
         let model = LocalModel(id: "big", format: .gguf, file: URL(fileURLWithPath: "/m.gguf"), kind: .chat, sizeBytes: 12 << 30, contextLength: nil)
         let small = HostProfile(backend: .cuda, deviceMemoryBytes: [8 << 30, 6 << 30], ramBytes: 64 << 30)
         let verdict = Compatibility.verdict(for: model, on: small, engines: EngineCatalog())
-        #expect(verdict.reason == "needs 14.5 GiB, largest CUDA device has 8.0 GiB")
+        #expect(verdict.reason == "needs 14.5 GiB, its 2 CUDA devices have 14.0 GiB together")
+        let split = HostProfile(backend: .cuda, deviceMemoryBytes: [8 << 30, 8 << 30], ramBytes: 64 << 30)
+        #expect(Compatibility.verdict(for: model, on: split, engines: EngineCatalog()).isExecutable, "split across two devices")
         let large = HostProfile(backend: .cuda, deviceMemoryBytes: [80 << 30], ramBytes: 64 << 30)
         #expect(Compatibility.verdict(for: model, on: large, engines: EngineCatalog()).isExecutable)
         let cpu = HostProfile(backend: .cpu, deviceMemoryBytes: [], ramBytes: 8 << 30)

@@ -12,7 +12,24 @@ struct GGUFFixture {
     var entries: [(String, Value)]
     var tensorCount: UInt64 = 0
 
-    static func model(architecture: String, context: UInt32 = 2048, pooling: UInt32? = nil, name: String = "fixture") -> GGUFFixture {
+    /// The numbers that size a transformer's KV cache, as a GGUF header carries them.
+    struct Shape {
+        var layers: UInt32
+        var width: UInt32
+        var heads: UInt32
+        var kvHeads: UInt32
+    }
+
+    /// SmolLM2-135M's numbers: 30 layers, width 576, 9 heads sharing 3 KV heads.
+    static let smolLM2 = Shape(layers: 30, width: 576, heads: 9, kvHeads: 3)
+
+    static func model(
+        architecture: String,
+        context: UInt32 = 2048,
+        pooling: UInt32? = nil,
+        name: String = "fixture",
+        shape: Shape? = nil
+    ) -> GGUFFixture {
         var entries: [(String, Value)] = [
             ("general.architecture", .string(architecture)),
             ("general.name", .string(name)),
@@ -20,6 +37,14 @@ struct GGUFFixture {
             ("tokenizer.ggml.tokens", .strings(["<s>", "</s>", "hello", "world"])),
         ]
         if let pooling { entries.append(("\(architecture).pooling_type", .uint32(pooling))) }
+        if let shape {
+            entries += [
+                ("\(architecture).block_count", .uint32(shape.layers)),
+                ("\(architecture).embedding_length", .uint32(shape.width)),
+                ("\(architecture).attention.head_count", .uint32(shape.heads)),
+                ("\(architecture).attention.head_count_kv", .uint32(shape.kvHeads)),
+            ]
+        }
         return GGUFFixture(entries: entries)
     }
 

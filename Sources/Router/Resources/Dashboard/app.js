@@ -118,6 +118,7 @@ function renderNodes(nodes) {
     el("dl", {},
       el("dt", {}, "Backend"), el("dd", { class: "backend" }, node.backend),
       el("dt", {}, "Devices"), el("dd", {}, node.devices.map((d) => el("span", { class: "chip" }, d))),
+      el("dt", {}, "Engine"), el("dd", { class: "engine" }, node.engine || "—"),
       el("dt", {}, "Load"), el("dd", {}, el("meter", { min: 0, max: node.capacity, value: node.in_flight, "aria-label": "requests in flight" }),
         ` ${node.in_flight} / ${node.capacity}`),
       el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => el("span", { class: "chip" }, m)) : "nothing")),

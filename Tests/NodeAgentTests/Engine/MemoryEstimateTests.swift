@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardAgent
+
+/// Weights + KV cache + compute allowance, from GGUF headers, and verdicts that name both figures.
+@Suite struct MemoryEstimateTests {
+    func model(_ fixture: GGUFFixture, id: String = "org/m", sizeBytes: Int64) throws -> LocalModel {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try fixture.write(to: directory.url.appendingPathComponent("\(id)/m.gguf"))
+        var model = try #require(ModelCatalogue(root: directory.url).scan().first)
+        model.sizeBytes = sizeBytes
+        return model
+    }
+
+    @Test func theKVCacheOfSmolLM2MatchesWhatTheEngineAllocates() throws {
+        // llama.cpp reported "Vulkan0 KV buffer size = 11.25 MiB" for SmolLM2 at 512 tokens.
+        let smol = try model(.model(architecture: "llama", context: 8192, shape: GGUFFixture.smolLM2), sizeBytes: 98_362_432)
+        let estimate = MemoryEstimate.of(smol, shape: ServingShape(slots: 1, contextPerSlot: 512))
+        #expect(estimate.kvCacheBytes == 11_796_480)
+        #expect(estimate.contextTokens == 512)
+        #expect(estimate.basis == "gguf")
+        #expect(estimate.totalBytes == estimate.weightsBytes + estimate.kvCacheBytes + estimate.computeBytes)
+        let four = MemoryEstimate.of(smol, shape: .default)
+        #expect(four.contextTokens == 8192)
+        #expect(four.kvCacheBytes == 16 * estimate.kvCacheBytes)
+    }
+
+    @Test func encodersKeepNoKVCache() throws {
+        let bert = try model(
+            .model(architecture: "bert", context: 512, pooling: 1, shape: .init(layers: 6, width: 384, heads: 12, kvHeads: 12)),
+            sizeBytes: 46 << 20
+        )
+        #expect(MemoryEstimate.of(bert, shape: .default).kvCacheBytes == 0)
+    }
+
+    @Test func aManifestFigureWinsButThePartsStayVisible() throws {
+        var smol = try model(.model(architecture: "llama", shape: GGUFFixture.smolLM2), sizeBytes: 100 << 20)
+        smol.declaredMemoryBytes = 1 << 30
+        let estimate = MemoryEstimate.of(smol, shape: .default)
+        #expect(estimate.totalBytes == 1 << 30)
+        #expect(estimate.basis == "manifest")
+        #expect(estimate.kvCacheBytes > 0)
+    }
+
+    @Test func weightsThatFitWithoutTheirKVCacheAreRefusedWithBothFigures() throws {
+        // 8 B-class numbers: 32 layers, 8 KV heads of 128: 128 KiB per token, 16 GiB at 131,072 tokens.
+        let big = try model(
+            .model(architecture: "llama", context: 131_072, shape: .init(layers: 32, width: 4096, heads: 32, kvHeads: 8)),
+            sizeBytes: 5 << 30
+        )
+        let host = HostProfile(
+            backend: .cuda,
+            deviceMemoryBytes: [],
+            ramBytes: 64 << 30,
+            engine: EngineTarget(
+                backend: .cuda,
+                devices: [TargetDevice(name: "CUDA0", detectedName: "GPU", memoryTotalBytes: 12 << 30, memoryFreeBytes: 12 << 30)]
+            ),
+            shape: ServingShape(slots: 4, contextPerSlot: 32_768)
+        )
+        let verdict = Compatibility.verdict(for: big, on: host, engines: EngineCatalog())
+        #expect(
+            verdict.reason
+                == "weights fit (5.1 GiB with compute buffers; the CUDA device has 12.0 GiB), but weights + KV cache for 131072 tokens need 21.1 GiB"
+        )
+        var small = host
+        small.shape = ServingShape(slots: 1, contextPerSlot: 4096)
+        let served = Compatibility.verdict(for: big, on: small, engines: EngineCatalog())
+        #expect(served.isExecutable)
+        #expect(served.runsOn == .cuda)
+    }
+
+    @Test func aCPUOnlyEngineOnAGPUHostIsJudgedAgainstRAM() throws {
+        let smol = try model(.model(architecture: "llama", shape: GGUFFixture.smolLM2), sizeBytes: 98_362_432)
+        let note = "llama-server at /cpu has no Vulkan backend: GGUF models will run on the CPU"
+        let host = HostProfile(
+            backend: .vulkan,
+            deviceMemoryBytes: [1 << 20],
+            ramBytes: 16 << 30,
+            engine: EngineTarget(backend: .cpu, devices: [], note: note)
+        )
+        let verdict = Compatibility.verdict(for: smol, on: host, engines: EngineCatalog())
+        #expect(verdict.isExecutable, "a 1 MiB Vulkan device would refuse it; 16 GiB of RAM does not")
+        #expect(verdict.runsOn == .cpu)
+        #expect(verdict.note == note)
+        var vulkanOnly = smol
+        vulkanOnly.declaredBackends = [.vulkan]
+        let refused = Compatibility.verdict(for: vulkanOnly, on: host, engines: EngineCatalog())
+        #expect(refused.reason == "the manifest limits this artifact to Vulkan; this host is Vulkan; \(note)")
+    }
+}
