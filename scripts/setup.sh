@@ -36,7 +36,10 @@ models_dir="$(bash "$here/models/fetch-models.sh")"
 
 # The same engine without its GPU modules, which the tests use as a CPU-only engine.
 llama_server_cpu_only="$(dirname "$llama_server")-cpu-only/llama-server"
-[ -x "$llama_server_cpu_only" ] || llama_server_cpu_only="$llama_server"
+if [ ! -x "$llama_server_cpu_only" ]; then
+    warn "no CPU-only installation beside $llama_server: the tests that need an engine without a GPU backend will fail"
+    llama_server_cpu_only="$llama_server"
+fi
 
 env_file="$SWITCHYARD_CACHE/env.sh"
 cat >"$env_file.tmp" <<ENV

@@ -25,6 +25,8 @@ struct AgentConfiguration: Sendable {
     var enginePolicy = EnginePolicy()
     /// Bytes engines may hold on each device (RAM on the CPU); nil: the ledger's defaults.
     var memoryBudgetBytes: Int64?
+    /// Slots and context per slot of every engine, which size their KV caches.
+    var shape = ServingShape.default
     /// How often the models directory and the engines are checked.
     var maintenanceInterval: Duration = .seconds(2)
     /// Which formats this node serves, and through which engine.

@@ -17,7 +17,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
     let target = report.engineTarget ?? EngineTarget.resolve(report: report, engine: nil)
     let state = AgentState(
         catalogue: catalogue,
-        host: HostProfile(report: report, engine: report.engineTarget, shape: configuration.engine?.shape ?? .default),
+        host: HostProfile(report: report, shape: configuration.shape, memoryBudgetBytes: configuration.memoryBudgetBytes),
         engines: configuration.engines,
         capacity: configuration.capacity
     )

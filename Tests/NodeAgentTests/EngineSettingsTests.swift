@@ -10,8 +10,7 @@ import Testing
         guardExecutable: URL(fileURLWithPath: "/usr/bin/switchyard-agent"),
         logDirectory: URL(fileURLWithPath: "/tmp"),
         threads: 1,
-        slots: 4,
-        contextPerSlot: 2048,
+        shape: ServingShape(slots: 4, contextPerSlot: 2048),
         startTimeout: .seconds(5),
         environment: [:]
     )

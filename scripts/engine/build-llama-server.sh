@@ -8,11 +8,13 @@
 # The build carries the CPU backend and every GPU backend whose toolchain this host has, each as
 # a loadable module beside the binary (GGML_BACKEND_DL): CUDA when nvcc is present, ROCm/HIP
 # when hipcc is, Vulkan when the Vulkan headers, glslc and SPIR-V headers are (Debian:
-# libvulkan-dev, glslc, spirv-headers), Metal on macOS. A module whose driver is missing at run
-# time is skipped by the engine, so one binary runs on hosts with or without that GPU.
-# SWITCHYARD_ENGINE_BACKENDS overrides the choice: a comma list of cuda, rocm, vulkan, metal,
-# or cpu alone. The cache is keyed by llama.cpp build number and backend list. A failed GPU build
-# says why and falls back to a CPU build, loudly.
+# libvulkan-dev, glslc, spirv-headers). A module whose driver is missing at run time is skipped
+# by the engine, so one binary runs on hosts with or without that GPU. (Debian and Ubuntu only;
+# on macOS build llama.cpp with Metal yourself and set LLAMA_SERVER.)
+# SWITCHYARD_ENGINE_BACKENDS overrides the choice: a comma list of cuda, rocm, vulkan, or cpu
+# alone. The cache is keyed by llama.cpp build number and backend list. A failed GPU build that
+# was chosen automatically says why, falls back to a CPU build loudly, and is not retried until
+# its marker is deleted; one that was asked for by name fails the set-up.
 #
 # Beside the build, a CPU-only installation of the same binary (the GPU modules left out) is
 # written to DIR-cpu-only: a real engine that has no GPU backend, which the tests use.
@@ -42,20 +44,40 @@ detect_backends() {
     if command -v hipcc >/dev/null 2>&1 || [ -x /opt/rocm/bin/hipcc ]; then found+=(rocm); fi
     if [ -f /usr/include/vulkan/vulkan.h ] && command -v glslc >/dev/null 2>&1 \
         && [ -d /usr/include/spirv ]; then found+=(vulkan); fi
-    if [ "$(uname -s)" = Darwin ]; then found+=(metal); fi
     local IFS=,
     printf '%s\n' "${found[*]:-cpu}"
 }
 backends="$requested"
 [ "$backends" = auto ] && backends="$(detect_backends)"
 for b in ${backends//,/ }; do
-    case "$b" in cuda | rocm | vulkan | metal | cpu) ;; *) die "unknown engine backend '$b' in SWITCHYARD_ENGINE_BACKENDS (cuda, rocm, vulkan, metal, cpu)" ;; esac
+    case "$b" in cuda | rocm | vulkan | cpu) ;; *) die "unknown engine backend '$b' in SWITCHYARD_ENGINE_BACKENDS (cuda, rocm, vulkan, cpu)" ;; esac
 done
 
 engine_root="$SWITCHYARD_CACHE/engine"
+logs="$engine_root/logs"
+mkdir -p "$logs"
+failed_marker="$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}.failed"
+if [ "$requested" = auto ] && [ -f "$failed_marker" ]; then
+    warn "the $backends build of llama-server failed before ($(cat "$failed_marker")); using a CPU-only build." \
+        "Delete $failed_marker or set SWITCHYARD_ENGINE_BACKENDS=$backends to try again."
+    backends=cpu
+fi
+
 installed() { [ -x "$1/llama-server" ] && "$1/llama-server" --version >/dev/null 2>&1; }
-if installed "$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}"; then
-    printf '%s\n' "$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}/llama-server"
+# The CPU-only installation: the same files without the GPU modules.
+install_cpu_only() {
+    local from="$1" tmp="$1-cpu-only.tmp"
+    rm -rf "$tmp"
+    cp -a "$from" "$tmp"
+    find "$tmp" -name 'libggml-*.so*' ! -name 'libggml-base.so*' ! -name 'libggml-cpu*.so*' -delete
+    installed "$tmp" || die "the CPU-only installation does not run: $tmp/llama-server"
+    rm -rf "$from-cpu-only"
+    mv "$tmp" "$from-cpu-only"
+}
+target="$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}"
+if installed "$target"; then
+    installed "$target-cpu-only" || install_cpu_only "$target"
+    printf '%s\n' "$target/llama-server"
     exit 0
 fi
 
@@ -88,13 +110,12 @@ show_progress() {
 # Configures and builds one backend list into $work/build-LIST; returns non-zero on failure
 # after printing the log's tail.
 build() {
-    local list="$1" dir="$work/build-${1//,/-}" flags=() targets=(llama-server ggml-cpu)
+    local list="$1" dir="$work/build-${1//,/-}" log="$logs/build-${1//,/-}" flags=() targets=(llama-server ggml-cpu)
     for b in ${list//,/ }; do
         case "$b" in
             cuda) flags+=(-DGGML_CUDA=ON) targets+=(ggml-cuda) ;;
             rocm) flags+=(-DGGML_HIP=ON) targets+=(ggml-hip) ;;
             vulkan) flags+=(-DGGML_VULKAN=ON) targets+=(ggml-vulkan) ;;
-            metal) flags+=(-DGGML_METAL=ON) targets+=(ggml-metal) ;;
         esac
     done
     [ -x /usr/local/cuda/bin/nvcc ] && export PATH="/usr/local/cuda/bin:$PATH"
@@ -110,45 +131,42 @@ build() {
         -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_APP=OFF \
         -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF \
         -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF \
-        -DLLAMA_BUILD_NUMBER=$LLAMA_BUILD "${flags[@]}" >"$dir.configure.log" 2>&1; then
-        tail -n 30 "$dir.configure.log" >&2
-        warn "cmake configure failed for backends '$list' (full log: $dir.configure.log)"
+        -DLLAMA_BUILD_NUMBER=$LLAMA_BUILD "${flags[@]}" >"$log.configure.log" 2>&1; then
+        tail -n 30 "$log.configure.log" >&2
+        warn "cmake configure failed for backends '$list' (full log: $log.configure.log)"
+        failure="configure failed, see $log.configure.log"
         return 1
     fi
     local jobs="${SWITCHYARD_BUILD_JOBS:-$(nproc)}"
     log "building with $jobs jobs (about 15-25 minutes on 2 cores, once; progress below)"
-    if ! cmake --build "$dir" --target "${targets[@]}" -j "$jobs" 2>&1 | tee "$dir.build.log" | show_progress; then
-        tail -n 30 "$dir.build.log" >&2
-        warn "the llama-server build failed for backends '$list' (full log: $dir.build.log)"
+    if ! cmake --build "$dir" --target "${targets[@]}" -j "$jobs" 2>&1 | tee "$log.build.log" | show_progress; then
+        tail -n 30 "$log.build.log" >&2
+        warn "the llama-server build failed for backends '$list' (full log: $log.build.log)"
+        failure="build failed, see $log.build.log"
         return 1
     fi
     built_dir="$dir"
 }
 
 built_dir=""
+failure=""
 if ! build "$backends"; then
     [ "$backends" = cpu ] && die "the CPU build of llama-server failed"
+    [ "$requested" = auto ] || die "the $backends build of llama-server that SWITCHYARD_ENGINE_BACKENDS asked for failed (see above)"
+    printf '%s\n' "$failure" >"$failed_marker"
     warn "FALLING BACK TO A CPU-ONLY llama-server: the $backends build failed (see above); GGUF models will run on the CPU"
     backends=cpu
     build cpu || die "the CPU build of llama-server failed as well"
 fi
 
-# Installs the binary and its libraries into DIR; with "cpu-only", without the GPU modules.
-install_engine() {
-    local dir="$1" variant="${2:-}" tmp="$1.tmp"
-    rm -rf "$tmp"
-    mkdir -p "$tmp"
-    cp -a "$built_dir/bin/llama-server" "$built_dir/bin/"*.so* "$tmp/"
-    if [ "$variant" = cpu-only ]; then
-        find "$tmp" -name 'libggml-*.so*' ! -name 'libggml-base.so*' ! -name 'libggml-cpu*.so*' -delete
-    fi
-    installed "$tmp" || die "the built llama-server does not run: $tmp/llama-server"
-    rm -rf "$dir"
-    mv "$tmp" "$dir"
-}
 target="$engine_root/llama-b$LLAMA_BUILD-${backends//,/-}"
-install_engine "$target"
-install_engine "$target-cpu-only" cpu-only
+rm -rf "$target.tmp"
+mkdir -p "$target.tmp"
+cp -a "$built_dir/bin/llama-server" "$built_dir/bin/"*.so* "$target.tmp/"
+installed "$target.tmp" || die "the built llama-server does not run: $target.tmp/llama-server"
+rm -rf "$target"
+mv "$target.tmp" "$target"
+install_cpu_only "$target"
 rm -rf "$work"
 log "llama-server ready: $target/llama-server (CPU-only installation: $target-cpu-only/llama-server)"
 printf '%s\n' "$target/llama-server"

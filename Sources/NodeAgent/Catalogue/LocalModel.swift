@@ -30,6 +30,8 @@ struct LocalModel: Sendable, Equatable {
     var fileProblem: String?
     /// The transformer's sizes from the GGUF header, which size its KV cache.
     var shape: TransformerShape?
+    /// Context per slot lowered so the KV cache fits this host (`--fit-context`); nil: as configured.
+    var fittedContextPerSlot: Int?
 
     /// The backends this artifact runs on: the format's, narrowed by the manifest.
     var backends: [Backend] {

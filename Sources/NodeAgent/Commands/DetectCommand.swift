@@ -64,6 +64,7 @@ struct DetectCommand: AsyncParsableCommand {
                 )
             }
             if engine.devices.isEmpty { print("  devices:  none besides the CPU") }
+            if let warning = engine.warning { print("  warning:  \(warning)") }
         }
         if let target = report.engineTarget { print("  \(target.summary)") }
     }

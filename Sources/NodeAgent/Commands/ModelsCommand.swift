@@ -28,12 +28,22 @@ struct ModelsCommand: AsyncParsableCommand {
     @Option(help: "Context tokens per parallel request, as serve would configure it.")
     var contextPerSlot = ServingShape.default.contextPerSlot
 
+    @Flag(help: "Judge as serve --fit-context would: lower the context of models whose KV cache does not fit.")
+    var fitContext = false
+
+    @Option(help: "GiB engines may hold on each device, as serve's --memory-budget.")
+    var memoryBudget: Double?
+
     func run() async throws {
         let executable = try engineOption.locate()
         let report = await EngineOption.inspect(executable, report: try backendOption.detector().detect())
         let verdicts = AgentState.judge(
             ModelCatalogue(root: URL(fileURLWithPath: modelsDir)).scan(),
-            host: HostProfile(report: report, engine: report.engineTarget, shape: ServingShape(slots: slots, contextPerSlot: contextPerSlot)),
+            host: HostProfile(
+                report: report,
+                shape: ServingShape(slots: slots, contextPerSlot: contextPerSlot, fitsContext: fitContext),
+                memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) }
+            ),
             engines: EngineCatalog(managedFormats: executable == nil ? [] : [.gguf], declarations: engines)
         )
         if json {

@@ -50,6 +50,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Context tokens per parallel request (capped by the model's own context).")
     var contextPerSlot = 2048
 
+    @Flag(help: "Serve a model whose KV cache does not fit at --context-per-slot with less context instead of refusing it.")
+    var fitContext = false
+
+    /// Slots and context per slot as the options set them.
+    var shape: ServingShape { ServingShape(slots: slots, contextPerSlot: contextPerSlot, fitsContext: fitContext) }
+
     @Option(help: "Unload an engine after this many idle seconds (0 keeps engines loaded).")
     var idleUnload = 600.0
 
@@ -105,8 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
                     guardExecutable: Self.ownExecutable,
                     logDirectory: URL(fileURLWithPath: logDir ?? Self.defaultStateDirectory + "/logs"),
                     threads: threads ?? EngineSettings.defaultThreads,
-                    slots: slots,
-                    contextPerSlot: contextPerSlot,
+                    shape: shape,
                     startTimeout: .seconds(120),
                     environment: EngineEnvironment.variables(for: report, base: ProcessInfo.processInfo.environment)
                 )
@@ -116,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
                 preload: Set(preload)
             ),
             memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) },
+            shape: shape,
             engines: EngineCatalog(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
             nodeName: name ?? ProcessInfo.processInfo.hostName,

@@ -6,65 +6,64 @@
 enum Compatibility {
     static func verdict(for model: LocalModel, on host: HostProfile, engines: EngineCatalog) -> ModelVerdict {
         let memory = MemoryEstimate.of(model, shape: host.shape)
-        func refuse(_ reason: String, engine: String? = nil) -> ModelVerdict {
+        let engine = engines.engine(for: model.format)
+        func refuse(_ reason: String) -> ModelVerdict {
             ModelVerdict(model: model, reason: reason, engine: engine, memory: memory)
         }
         if let problem = model.fileProblem { return refuse(problem) }
-        guard model.backends.contains(host.backend) else { return refuse(backendReason(model, host: host.backend)) }
-        guard let engine = engines.engine(for: model.format) else {
+        // Where it would compute: on the engine's target when an engine serves the format.
+        let target = engine.map { host.target(forEngine: $0) }
+        guard model.backends.contains(target?.backend ?? host.backend) else {
+            return refuse(backendReason(model, host: host.backend, target: target))
+        }
+        guard let engine, let target else {
             return refuse("no engine on this node serves \(model.format.displayName) (declare one with --engine \(model.format.rawValue)=URL)")
         }
-        let target = host.target(forEngine: engine)
-        if target.unusable { return refuse(target.note ?? "the engine does not run", engine: engine) }
-        guard model.backends.contains(target.backend) else {
-            return refuse(
-                backendReason(model, host: host.backend) + "; \(target.note ?? "the engine runs on \(target.backend.displayName)")",
-                engine: engine
-            )
+        if target.unusable { return refuse(target.note ?? "the engine does not run") }
+        let capacities = host.capacities(on: target, forEngine: engine)
+        if let reason = memoryReason(memory, capacities: capacities, on: target.backend) {
+            guard host.shape.fitsContext, let fitted = fitContext(model, capacity: capacities.reduce(0, +), shape: host.shape) else {
+                return refuse(reason)
+            }
+            let note = [target.note, fitted.note].compactMap { $0 }.joined(separator: "; ")
+            return ModelVerdict(model: fitted.model, reason: nil, engine: engine, runsOn: target.backend, note: note, memory: fitted.memory)
         }
-        if let reason = memoryReason(memory, on: target, ramBytes: host.ramBytes) { return refuse(reason, engine: engine) }
         return ModelVerdict(model: model, reason: nil, engine: engine, runsOn: target.backend, note: target.note, memory: memory)
     }
 
-    private static func backendReason(_ model: LocalModel, host: Backend) -> String {
+    /// Why the model's format or manifest rules out where it would run.
+    private static func backendReason(_ model: LocalModel, host: Backend, target: EngineTarget?) -> String {
         if model.backends.isEmpty {
             return "the manifest's backends leave nothing \(model.format.displayName) can run on"
         }
         let needs = model.backends.map(\.displayName).joinedAsAlternatives
-        if model.declaredBackends != nil {
-            return "the manifest limits this artifact to \(needs); this host is \(host.displayName)"
+        let rule =
+            model.declaredBackends != nil
+            ? "the manifest limits this artifact to \(needs)" : "\(model.format.displayName) needs \(needs)"
+        if let target, target.backend != host {
+            return "\(rule), but \(target.note ?? "its engine runs on \(target.backend.displayName)")"
         }
-        return "\(model.format.displayName) needs \(needs); this host is \(host.displayName)"
+        return "\(rule); this host is \(host.displayName)"
     }
 
-    /// Why the model does not fit where it would run: one device, or all of them together (the
-    /// engine splits a model across devices); nil when it fits. A model whose weights fit but
-    /// whose weights with the KV cache do not is told so with both figures.
-    private static func memoryReason(_ memory: MemoryEstimate, on target: EngineTarget, ramBytes: Int64) -> String? {
+    /// Why the model does not fit what engines may use where it runs: one device, all of them
+    /// together (the engine splits a model across devices), or RAM; nil when it fits or when
+    /// nothing is known to check against. A model whose weights fit but whose weights with the
+    /// KV cache do not is told so with both figures.
+    private static func memoryReason(_ memory: MemoryEstimate, capacities: [Int64], on backend: Backend) -> String? {
         let needed = memory.totalBytes
-        let kvNote = memory.kvCacheBytes > 0 && memory.declaredBytes == nil
-        if target.backend == .cpu {
-            guard needed > ramBytes else { return nil }
-            if kvNote && memory.withoutKVCacheBytes <= ramBytes {
-                return "weights fit in \(gibibytes(ramBytes)) of RAM (\(gibibytes(memory.withoutKVCacheBytes)) with compute buffers), "
-                    + "but weights + KV cache for \(memory.contextTokens) tokens need \(gibibytes(needed))"
-            }
-            return "needs \(gibibytes(needed)), this host has \(gibibytes(ramBytes)) of RAM"
-        }
-        // A forced backend without detected devices cannot be checked; serving it is the operator's call.
-        let sizes = target.devices.map(\.memoryTotalBytes)
-        guard let largest = sizes.max() else { return nil }
-        let together = sizes.reduce(0, +)
-        guard needed > together else { return nil }
-        let name = target.backend.displayName
-        let capacity =
-            sizes.count > 1
-            ? "its \(sizes.count) \(name) devices have \(gibibytes(together)) together" : "the \(name) device has \(gibibytes(largest))"
-        if kvNote && memory.withoutKVCacheBytes <= together {
-            return "weights fit (\(gibibytes(memory.withoutKVCacheBytes)) with compute buffers; \(capacity)), "
+        let usable = capacities.reduce(0, +)
+        guard !capacities.isEmpty, needed > usable else { return nil }
+        let place =
+            backend == .cpu
+            ? "of this host's RAM"
+            : capacities.count > 1 ? "on its \(capacities.count) \(backend.displayName) devices together" : "on the \(backend.displayName) device"
+        let room = "engines may use \(gibibytes(usable)) \(place)"
+        if memory.kvCacheBytes > 0, memory.declaredBytes == nil, memory.withoutKVCacheBytes <= usable {
+            return "weights fit (\(gibibytes(memory.withoutKVCacheBytes)) with compute buffers; \(room)), "
                 + "but weights + KV cache for \(memory.contextTokens) tokens need \(gibibytes(needed))"
         }
-        return "needs \(gibibytes(needed)), \(capacity)"
+        return "needs \(gibibytes(needed)), more than the \(gibibytes(usable)) engines may use \(place)"
     }
 
     static func gibibytes(_ bytes: Int64) -> String {

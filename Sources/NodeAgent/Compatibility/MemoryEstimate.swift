@@ -4,7 +4,8 @@
 ///
 /// KV cache = context tokens × layers × KV heads × (key + value length) × 2 bytes (llama.cpp's
 /// default f16 cache); encoder-only models keep none. Compute allowance = 32 MiB + one
-/// micro-batch of 512 tokens × (vocabulary + 4 × width) × 4 bytes, which covers the logits and
+/// micro-batch (512 tokens; a whole sequence for embedding models) × (vocabulary + 4 × width)
+/// × 4 bytes, which covers the logits and
 /// the widest intermediate tensors (SmolLM2-135M on Vulkan used 14 MiB; the allowance says 133). Without those numbers in the header (non-GGUF files)
 /// the estimate falls back to the weights plus 20 % and 128 MiB. A manifest's
 /// `required_memory_bytes` replaces the total.
@@ -44,10 +45,12 @@ struct MemoryEstimate: Codable, Sendable, Equatable {
         if let transformer = model.shape {
             let vocabulary = Int64(transformer.vocabularySize ?? 32_000)
             let width = Int64(transformer.embeddingLength)
+            // Embedding engines take a whole sequence per micro-batch (EngineSettings).
+            let microBatch = model.kind == .embedding ? max(microBatchTokens, Int64(shape.contextPerSlot(for: model))) : microBatchTokens
             estimate = MemoryEstimate(
                 weightsBytes: model.sizeBytes,
                 kvCacheBytes: Int64(context) * transformer.kvBytesPerToken(),
-                computeBytes: (32 << 20) + microBatchTokens * (vocabulary + 4 * width) * 4,
+                computeBytes: (32 << 20) + microBatch * (vocabulary + 4 * width) * 4,
                 contextTokens: context,
                 basis: "gguf"
             )

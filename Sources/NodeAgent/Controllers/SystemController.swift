@@ -10,8 +10,7 @@ struct SystemController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
         router.group("v0").add(middleware: auth).get("system") { _, _ in
             var report = report
-            report.runningEngines = await engines.runningEngines
-            report.deviceMemory = await engines.deviceMemory
+            (report.runningEngines, report.deviceMemory) = await engines.placements
             return report
         }
     }

@@ -45,7 +45,7 @@ struct DetectionReport: Codable, Sendable, Equatable {
     /// The start-up log line.
     var summary: String {
         var line = "backend \(backend.rawValue)\(forced ? " (forced)" : ""): \(reason) [detection took \(durationMilliseconds) ms]"
-        if let engine { line += "; llama-server \(engine.summary)" }
+        if let engine, engine.problem == nil { line += "; llama-server \(engine.summary)" }
         if let engineTarget { line += "; \(engineTarget.summary)" }
         return line
     }

@@ -32,10 +32,12 @@ extension ModelDownloader {
     /// Writes the model's `switchyard.json` and marker, then moves the staged directory into place.
     func install(_ model: RegisteredModel) throws {
         let staging = stagingRoot.appendingPathComponent(Self.stagingName(for: model))
+        // A GGUF header sizes the KV cache better than the router's rule of thumb, so GGUF
+        // models keep no memory figure of their own.
         let manifest = ModelManifest(
             format: ModelFormat(rawValue: model.format),
             backends: model.backends?.compactMap(Backend.init(rawValue:)),
-            requiredMemoryBytes: model.requiredMemoryBytes,
+            requiredMemoryBytes: model.format == "gguf" ? nil : model.requiredMemoryBytes,
             file: model.format == "gguf" ? model.files.first?.path : nil
         )
         try JSONEncoder().encode(manifest).write(to: staging.appendingPathComponent(ModelManifest.fileName))

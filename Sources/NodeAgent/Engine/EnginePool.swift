@@ -89,7 +89,9 @@ actor EnginePool {
         if let existing = starting[model.id] {
             task = existing
         } else {
-            if let dead = remove(model.id) {
+            // A start decided before an await (the maintenance pass) may find the engine up.
+            if loaded[model.id]?.engine.isRunning == true { return }
+            if let dead = removeExited(model.id) {
                 recordFailure(model.id, reason: "engine exited (status \(dead.engine.terminationStatus))")
             }
             if let failure = failures[model.id] {
@@ -107,6 +109,11 @@ actor EnginePool {
                         client: client,
                         logger: logger
                     )
+                    if Task.isCancelled {
+                        // The pool is shutting down: it no longer stops what it has not adopted.
+                        await engine.stop(waitingAtMost: .seconds(10))
+                        throw CancellationError()
+                    }
                     self.adopt(engine, serving: model)
                     return engine
                 } catch {
@@ -138,12 +145,13 @@ actor EnginePool {
     /// Stops every engine and waits (bounded) until they have exited.
     func shutdown() async {
         for start in starting.values { start.cancel() }
-        let engines = loaded.values.map(\.engine)
-        for id in Array(loaded.keys) { remove(id) }
+        let entries = Array(loaded.values)
+        loaded.removeAll()
         await withTaskGroup(of: Void.self) { group in
-            for engine in engines {
-                group.addTask { await engine.stop(waitingAtMost: .seconds(10)) }
+            for entry in entries {
+                group.addTask { await entry.engine.stop(waitingAtMost: .seconds(10)) }
             }
         }
+        for entry in entries { ledger.release(entry.placement) }
     }
 }

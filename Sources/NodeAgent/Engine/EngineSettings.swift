@@ -10,18 +10,13 @@ struct EngineSettings: Sendable {
     var logDirectory: URL
     /// CPU threads per engine.
     var threads: Int
-    /// Parallel sequences (slots) per engine; also the node's reported capacity.
-    var slots: Int
-    /// Context tokens per slot (capped by the model's training context).
-    var contextPerSlot: Int
+    /// Parallel slots and context per slot; the slots are also the node's reported capacity.
+    var shape: ServingShape
     /// How long an engine may take to become ready.
     var startTimeout: Duration
     /// The environment engines run with (``EngineEnvironment``: the device visibility that
     /// makes the engine see the devices detection chose).
     var environment: [String: String]
-
-    /// Slots and context per slot, as the memory estimate needs them.
-    var shape: ServingShape { ServingShape(slots: slots, contextPerSlot: contextPerSlot) }
 
     /// One thread per two cores: llama.cpp's spinning thread barrier collapses when a thread is
     /// descheduled, so leaving cores free for the agent and the OS is faster on small hosts.
@@ -37,8 +32,8 @@ struct EngineSettings: Sendable {
                 "--host", "127.0.0.1",
                 "--port", String(port),
                 "--threads", String(threads),
-                "--parallel", String(slots),
-                "--ctx-size", String(perSlot * slots),
+                "--parallel", String(shape.slots),
+                "--ctx-size", String(perSlot * shape.slots),
                 "--metrics",
                 // Log level 4 puts the engine's own account of where it loaded the model (devices,
                 // offloaded layers, buffer sizes) in its log.
@@ -46,7 +41,7 @@ struct EngineSettings: Sendable {
             ] + placement.engineArguments
         if model.kind == .embedding {
             // Encoders see the whole input at once: one micro-batch must hold a full sequence.
-            arguments += ["--embeddings", "--ubatch-size", String(perSlot), "--batch-size", String(perSlot * slots)]
+            arguments += ["--embeddings", "--ubatch-size", String(perSlot), "--batch-size", String(perSlot * shape.slots)]
         }
         return arguments + model.engineArguments
     }

@@ -55,7 +55,7 @@ struct EnginePlacementTests {
         let small = try await pool.place(model("org/small", needs: 18 * Self.gib))
         #expect(large.devices == ["CUDA1"])
         #expect(small.devices == ["CUDA0"])
-        let accounts = await pool.deviceMemory
+        let accounts = await pool.placements.devices
         #expect(accounts.map(\.usedBytes) == [18 * Self.gib, 30 * Self.gib])
 
         // Neither device has 25 GiB left, nor both together: refused with what is left.

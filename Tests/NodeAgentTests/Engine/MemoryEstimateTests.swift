@@ -63,8 +63,17 @@ import Testing
         let verdict = Compatibility.verdict(for: big, on: host, engines: EngineCatalog())
         #expect(
             verdict.reason
-                == "weights fit (5.1 GiB with compute buffers; the CUDA device has 12.0 GiB), but weights + KV cache for 131072 tokens need 21.1 GiB"
+                == "weights fit (5.1 GiB with compute buffers; engines may use 10.8 GiB on the CUDA device), but weights + KV cache for 131072 tokens need 21.1 GiB"
         )
+        var fitting = host
+        fitting.shape.fitsContext = true
+        let fitted = Compatibility.verdict(for: big, on: fitting, engines: EngineCatalog())
+        #expect(fitted.isExecutable, "--fit-context lowers the context instead")
+        #expect(fitted.model.fittedContextPerSlot == 11_520)
+        #expect(fitted.note == "served with 11520 tokens of context per slot instead of 32768 so that its KV cache fits (--fit-context)")
+        #expect(try #require(fitted.memory).totalBytes <= (12 << 30) / 10 * 9)
+        #expect(fitting.shape.contextTokens(for: fitted.model) == 4 * 11_520, "the engine is started with that context")
+
         var small = host
         small.shape = ServingShape(slots: 1, contextPerSlot: 4096)
         let served = Compatibility.verdict(for: big, on: small, engines: EngineCatalog())
@@ -88,6 +97,6 @@ import Testing
         var vulkanOnly = smol
         vulkanOnly.declaredBackends = [.vulkan]
         let refused = Compatibility.verdict(for: vulkanOnly, on: host, engines: EngineCatalog())
-        #expect(refused.reason == "the manifest limits this artifact to Vulkan; this host is Vulkan; \(note)")
+        #expect(refused.reason == "the manifest limits this artifact to Vulkan, but \(note)")
     }
 }

@@ -15,9 +15,11 @@ struct EngineCapabilities: Codable, Sendable, Equatable {
     var devices: [EngineDevice]
     /// Why the probe failed (the engine would not run, timed out, or printed nothing usable).
     var problem: String?
+    /// What went wrong short of that (the device list could not be read).
+    var warning: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, version, backends, devices, problem
+        case path, version, backends, devices, problem, warning
     }
 
     /// Whether the engine has the backend that llama.cpp names `name` for `backend`.

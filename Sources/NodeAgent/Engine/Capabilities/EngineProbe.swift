@@ -16,8 +16,13 @@ struct EngineProbe: Sendable {
         let version = await ask(["--version"], until: deadline)
         if let problem = version.problem { return .unusable(path: path, problem: problem) }
         let devices = await ask(["-lv", "4", "--list-devices"], until: deadline)
-        if let problem = devices.problem { return .unusable(path: path, problem: problem) }
-        return .parse(path: path, versionOutput: version.output, devicesOutput: devices.output)
+        guard let problem = devices.problem else {
+            return .parse(path: path, versionOutput: version.output, devicesOutput: devices.output)
+        }
+        // An engine that runs but cannot list devices (older builds) is taken as CPU-only.
+        var capabilities = EngineCapabilities.parse(path: path, versionOutput: version.output, devicesOutput: "")
+        capabilities.warning = "\(problem); taken as CPU-only"
+        return capabilities
     }
 
     private func ask(_ arguments: [String], until deadline: ContinuousClock.Instant) async -> (output: String, problem: String?) {

@@ -32,8 +32,9 @@ struct EngineTarget: Codable, Sendable, Equatable {
         if let problem = engine.problem {
             return EngineTarget(backend: report.backend, devices: [], note: "llama-server at \(engine.path) does not run: \(problem)", unusable: true)
         }
-        guard report.backend != .cpu, let name = report.backend.engineName else {
-            return EngineTarget(backend: report.backend == .cpu ? .cpu : report.backend, devices: report.backend == .cpu ? [] : detected)
+        guard report.backend != .cpu else { return EngineTarget(backend: .cpu, devices: []) }
+        guard let name = report.backend.engineName else {
+            return cpu("llama.cpp has no \(report.backend.displayName) backend for this host's devices: GGUF models will run on the CPU")
         }
         guard engine.has(report.backend) else {
             return cpu(
@@ -50,10 +51,10 @@ struct EngineTarget: Codable, Sendable, Equatable {
             : match(engineDevices, to: report.devices)
         guard !matched.isEmpty else {
             let detectedNames = report.devices.map(\.name).joined(separator: ", ")
-            return cpu(
-                "llama-server at \(engine.path) has the \(name) backend but sees none of the detected devices"
-                    + "\(detectedNames.isEmpty ? "" : " (\(detectedNames))"): GGUF models will run on the CPU"
-            )
+            let sees =
+                detectedNames.isEmpty
+                ? "lists no \(name) device" : "sees none of the detected devices (\(detectedNames))"
+            return cpu("llama-server at \(engine.path) has the \(name) backend but \(sees): GGUF models will run on the CPU")
         }
         return EngineTarget(backend: report.backend, devices: matched)
     }
