@@ -40,7 +40,8 @@ enum Compatibility {
         let rule =
             model.declaredBackends != nil
             ? "the manifest limits this artifact to \(needs)" : "\(model.format.displayName) needs \(needs)"
-        if let target, target.backend != host {
+        // The host's GPU would do, but the engine cannot use it.
+        if let target, target.backend != host, model.backends.contains(host) {
             return "\(rule), but \(target.note ?? "its engine runs on \(target.backend.displayName)")"
         }
         return "\(rule); this host is \(host.displayName)"
