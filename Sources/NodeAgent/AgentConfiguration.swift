@@ -30,7 +30,7 @@ struct AgentConfiguration: Sendable {
     /// How often the models directory and the engines are checked.
     var maintenanceInterval: Duration = .seconds(2)
     /// Which formats this node serves, and through which engine.
-    var engines: EngineCatalog
+    var engines: EngineCatalogue
     /// Requests the node runs at once (reported to the router).
     var capacity: Int
     /// A name for people.

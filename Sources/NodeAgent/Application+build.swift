@@ -23,7 +23,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
     )
     let engines = EnginePool(
         settings: configuration.engine,
-        catalog: configuration.engines,
+        catalogue: configuration.engines,
         ledger: DeviceLedger(target: target, ramBytes: report.memory.totalBytes, budget: configuration.memoryBudgetBytes),
         policy: configuration.enginePolicy,
         client: client,
@@ -70,6 +70,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
                     )
                 },
                 state: state,
+                engines: engines,
                 downloader: downloader,
                 readiness: readiness,
                 client: client,
@@ -110,7 +111,7 @@ func buildRouter(
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
-    NodeHealthController(state: state).addRoutes(to: router)
+    NodeHealthController(state: state, engines: engines).addRoutes(to: router)
     SystemController(report: configuration.detection, engines: engines).addRoutes(to: router, protectedBy: auth)
     NodeModelsController(state: state, report: configuration.detection, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(
         to: router,

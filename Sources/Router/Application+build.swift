@@ -105,16 +105,15 @@ func buildRouter(
     let agents = AgentClient(client: client, nodeToken: secrets.nodeToken)
     let openAI = router.group("v1").add(middleware: apiKeyAuth)
     ModelsController(registry: registry).addRoutes(to: openAI)
-    InferenceController(
+    let requestRouter = RequestRouter(
         registry: registry,
-        registrations: registrations,
         forwarder: forwarder,
+        metrics: metrics,
         nodeToken: secrets.nodeToken,
-        bodyLimit: configuration.bodyLimit,
         firstByteTimeout: configuration.firstByteTimeout,
-        maxAttempts: configuration.maxAttempts,
-        metrics: metrics
-    ).addRoutes(to: openAI)
+        maxAttempts: configuration.maxAttempts
+    )
+    InferenceController(router: requestRouter, registrations: registrations, bodyLimit: configuration.bodyLimit).addRoutes(to: openAI)
     NodeProtocolController(
         registry: registry,
         registrations: registrations,

@@ -23,8 +23,13 @@ struct GPUEngineTests {
         }
         struct Running: Decodable {
             struct Placement: Decodable { var devices: [String] }
+            struct Load: Decodable {
+                var offloadedLayers: Int
+                var layers: Int
+            }
             var model: String
             var placement: Placement
+            var load: Load?
         }
         var backend: String
         var engine: Engine?
@@ -99,6 +104,7 @@ struct GPUEngineTests {
             }
             let running = try Self.decoder.decode(SystemDocument.self, from: Data(try await fleet.callAgent(agent, .GET, "/v0/system").body.utf8))
             #expect(running.runningEngines?.map(\.placement.devices) == [["Vulkan0"], ["Vulkan0"]])
+            #expect(running.runningEngines?.allSatisfy { $0.load.map { $0.offloadedLayers == $0.layers } == true } == true)
         }
     }
 

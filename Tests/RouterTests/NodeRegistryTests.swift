@@ -8,8 +8,17 @@ import Testing
         NodeRegistration(url: url, instanceID: instance, name: url, backend: "cpu", devices: [], capacity: capacity)
     }
 
-    static func registry(offlineAfter: Duration = .seconds(60), queueDepth: Int = 8, queueTimeout: Duration = .seconds(5)) throws -> NodeRegistry {
-        try NodeRegistry(settings: RegistrySettings(offlineAfter: offlineAfter, queueDepth: queueDepth, queueTimeout: queueTimeout))
+    /// A registry on `clock`, which only the test moves.
+    static func registry(
+        offlineAfter: Duration = .seconds(60),
+        queueDepth: Int = 8,
+        queueTimeout: Duration = .seconds(5),
+        clock: ManualClock = ManualClock()
+    ) throws -> NodeRegistry {
+        try NodeRegistry(
+            settings: RegistrySettings(offlineAfter: offlineAfter, queueDepth: queueDepth, queueTimeout: queueTimeout),
+            clock: RegistryClock(clock)
+        )
     }
 
     func lease(_ acquisition: NodeRegistry.Acquisition) -> NodeLease? {
@@ -63,34 +72,41 @@ import Testing
     @Test func queuedRequestsGetFreedSlotsInArrivalOrder() async throws {
         let registry = try Self.registry()
         _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
-        let holder = try #require(lease(await registry.tryAcquire(model: "m")))
+        var holder = try #require(lease(await registry.tryAcquire(model: "m")))
         let order = OrderRecorder()
-        let waiters = (0..<3).map { index in
-            Task {
-                try await Task.sleep(for: .milliseconds(50 * index))
-                let lease = try await registry.lease(model: "m")
-                await order.append(index)
-                try await Task.sleep(for: .milliseconds(10))
-                await registry.release(lease)
-            }
+        var waiters: [Task<NodeLease, any Error>] = []
+        for index in 0..<3 {
+            waiters.append(
+                Task {
+                    let lease = try await registry.lease(model: "m")
+                    await order.append(index)
+                    return lease
+                }
+            )
+            await poll("request \(index) waits") { await registry.queueDepth("m") == index + 1 }
         }
-        for _ in 0..<200 where await registry.queueDepth("m") < 3 {
-            try await Task.sleep(for: .milliseconds(10))
+        // Each freed slot goes to the longest-waiting request, one at a time.
+        for round in 0..<3 {
+            await registry.release(holder)
+            await poll("a waiting request gets the slot") { await order.values.count == round + 1 }
+            let served = try #require(await order.values.last)
+            holder = try await waiters[served].value
         }
-        #expect(await registry.queueDepth("m") == 3)
-        await registry.release(holder)
-        for waiter in waiters { try await waiter.value }
         #expect(await order.values == [0, 1, 2])
     }
 
     @Test func fullQueueAnswers429AndALongWait504() async throws {
-        let registry = try Self.registry(queueDepth: 1, queueTimeout: .milliseconds(200))
+        let clock = ManualClock()
+        let registry = try Self.registry(queueDepth: 1, queueTimeout: .seconds(30), clock: clock)
         _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
         _ = try #require(lease(await registry.tryAcquire(model: "m")))
         let waiting = Task { try await registry.lease(model: "m") }
-        try await Task.sleep(for: .milliseconds(50))
-        await #expect(throws: OpenAIError.queueFull("m", retryAfter: 1)) { try await registry.lease(model: "m") }
-        await #expect(throws: OpenAIError.queueTimeout("m")) { try await waiting.value }
+        await poll("the request waits with its timer set") { await registry.queueDepth("m") == 1 && clock.sleeperCount == 1 }
+        await #expect(throws: RoutingError.queueFull(model: "m", retryAfter: 1)) { try await registry.lease(model: "m") }
+        clock.advance(by: .seconds(29))
+        #expect(await registry.queueDepth("m") == 1, "still within its 30 s")
+        clock.advance(by: .seconds(1))
+        await #expect(throws: RoutingError.queueTimeout(model: "m")) { try await waiting.value }
         #expect(await registry.queueDepth("m") == 0)
     }
 
@@ -99,20 +115,20 @@ import Testing
         _ = await registry.register(Self.registration("http://a", capacity: 1), models: ["m"])
         _ = try #require(lease(await registry.tryAcquire(model: "m")))
         let waiting = Task { try await registry.lease(model: "m") }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(await registry.queueDepth("m") == 1)
+        await poll("the request waits") { await registry.queueDepth("m") == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(await registry.queueDepth("m") == 0)
     }
 
     @Test func unknownAndUnservedModelsAreToldApart() async throws {
-        let registry = try Self.registry(offlineAfter: .milliseconds(100))
+        let clock = ManualClock()
+        let registry = try Self.registry(offlineAfter: .seconds(6), clock: clock)
         _ = await registry.register(Self.registration("http://a"), models: ["m"])
-        await #expect(throws: OpenAIError.modelNotFound("ghost")) { try await registry.lease(model: "ghost") }
-        try await Task.sleep(for: .milliseconds(150))
+        await #expect(throws: RoutingError.modelNotFound(model: "ghost")) { try await registry.lease(model: "ghost") }
+        clock.advance(by: .seconds(7))
         #expect(await registry.onlineModels().isEmpty)
-        await #expect(throws: OpenAIError.noCapableNodes("m")) { try await registry.lease(model: "m") }
+        await #expect(throws: RoutingError.noCapableNodes(model: "m")) { try await registry.lease(model: "m") }
     }
 
     @Test func exclusionsHideTheModelUntilTheNodeRestarts() async throws {
@@ -152,10 +168,12 @@ import Testing
     }
 
     @Test func silentNodesGoOffline() async throws {
-        let registry = try Self.registry(offlineAfter: .milliseconds(100))
+        let clock = ManualClock()
+        let registry = try Self.registry(offlineAfter: .seconds(6), clock: clock)
         _ = await registry.register(Self.registration("http://a"), models: ["m"])
-        #expect(await registry.onlineModels() == ["m"])
-        try await Task.sleep(for: .milliseconds(150))
+        clock.advance(by: .seconds(5))
+        #expect(await registry.onlineModels() == ["m"], "heard from 5 s ago")
+        clock.advance(by: .seconds(2))
         #expect(await registry.onlineModels().isEmpty)
         #expect(await registry.tryAcquire(model: "m") == .noCandidates)
         #expect(await registry.isKnown("m"), "an offline node's model stays known: 503, not 404")

@@ -15,9 +15,9 @@ import Testing
 
     @Test("the router's time header has three decimals and never goes negative")
     func millisecondsAreFormatted() {
-        #expect(InferenceController<SwitchyardRequestContext>.milliseconds(.microseconds(42)) == "0.042")
-        #expect(InferenceController<SwitchyardRequestContext>.milliseconds(.microseconds(1_234_567)) == "1234.567")
-        #expect(InferenceController<SwitchyardRequestContext>.milliseconds(.milliseconds(3)) == "3.000")
-        #expect(InferenceController<SwitchyardRequestContext>.milliseconds(.microseconds(-5)) == "0.000")
+        #expect(Duration.microseconds(42).millisecondsText == "0.042")
+        #expect(Duration.microseconds(1_234_567).millisecondsText == "1234.567")
+        #expect(Duration.milliseconds(3).millisecondsText == "3.000")
+        #expect(Duration.microseconds(-5).millisecondsText == "0.000")
     }
 }

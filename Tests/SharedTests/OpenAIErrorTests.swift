@@ -16,10 +16,10 @@ import Testing
     }
 
     @Test func retryAfterIsAHeader() {
-        let error = OpenAIError.noCapableNodes("m", retryAfter: 7)
+        let error = OpenAIError.engineUnavailable("m", retryAfter: 7)
         #expect(error.status == .serviceUnavailable)
         #expect(error.headers[.retryAfter] == "7")
-        #expect(error.body.code == "no_capable_nodes")
+        #expect(error.body.code == "engine_unavailable")
     }
 
     @Test func modelIDsAreWrittenWithoutEscapedSlashes() {

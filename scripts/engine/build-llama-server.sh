@@ -138,7 +138,7 @@ build() {
         return 1
     fi
     local jobs="${SWITCHYARD_BUILD_JOBS:-$(nproc)}"
-    log "building with $jobs jobs (about 15-25 minutes on 2 cores, once; progress below)"
+    log "building with $jobs jobs (about 7 minutes on 2 cores for CPU + Vulkan, once; progress below)"
     if ! cmake --build "$dir" --target "${targets[@]}" -j "$jobs" 2>&1 | tee "$log.build.log" | show_progress; then
         tail -n 30 "$log.build.log" >&2
         warn "the llama-server build failed for backends '$list' (full log: $log.build.log)"

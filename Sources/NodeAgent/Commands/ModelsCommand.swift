@@ -44,7 +44,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 shape: ServingShape(slots: slots, contextPerSlot: contextPerSlot, fitsContext: fitContext),
                 memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) }
             ),
-            engines: EngineCatalog(managedFormats: executable == nil ? [] : [.gguf], declarations: engines)
+            engines: EngineCatalogue(managedFormats: executable == nil ? [] : [.gguf], declarations: engines)
         )
         if json {
             print(String(decoding: try JSONEncoder.report.encode(ModelVerdicts(report: report, verdicts: verdicts)), as: UTF8.self))

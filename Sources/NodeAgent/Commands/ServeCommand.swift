@@ -122,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
             ),
             memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) },
             shape: shape,
-            engines: EngineCatalog(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
+            engines: EngineCatalogue(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: slots,
             nodeName: name ?? ProcessInfo.processInfo.hostName,
             downloads: downloadSettings

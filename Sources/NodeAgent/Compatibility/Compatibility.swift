@@ -4,7 +4,7 @@
 /// cache and compute buffers) fits that backend's devices (RAM on the CPU). A pure function, so
 /// every rule is table-tested.
 enum Compatibility {
-    static func verdict(for model: LocalModel, on host: HostProfile, engines: EngineCatalog) -> ModelVerdict {
+    static func verdict(for model: LocalModel, on host: HostProfile, engines: EngineCatalogue) -> ModelVerdict {
         let memory = MemoryEstimate.of(model, shape: host.shape)
         let engine = engines.engine(for: model.format)
         func refuse(_ reason: String) -> ModelVerdict {

@@ -25,14 +25,13 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
         // A client that leaves while the engine loads, prefills or generates cancels the request.
         let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         let upstream = try await watch.cancellingOnClose { try await send(inference, to: model, logger: context.logger) }
-        let (state, engines) = (self.state, self.engines)
+        let engines = self.engines
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
         return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, logger: context.logger, failure: .dropConnection) {
             _,
             _ in
-            await state.end()
-            await engines.checkin(model.id)
+            await engines.checkin(model)
         }
     }
 
@@ -48,7 +47,6 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
             logger.error("engine unavailable", metadata: ["model": "\(model.id)", "error": "\(error)"])
             throw OpenAIError.engineUnavailable(model.id, retryAfter: (error as? EngineError)?.retryAfterSeconds ?? 5)
         }
-        await state.begin()
         do {
             return try await forwarder.send(
                 to: engineURL + inference.route.path,
@@ -60,8 +58,7 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
                 logger: logger
             )
         } catch {
-            await state.end()
-            await engines.checkin(model.id)
+            await engines.checkin(model)
             if error is CancellationError {
                 logger.info("client left before the engine answered", metadata: ["model": "\(model.id)"])
                 throw error

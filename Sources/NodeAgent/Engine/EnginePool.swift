@@ -14,6 +14,8 @@ actor EnginePool {
         var engine: EngineProcess
         var model: LocalModel
         var placement: Placement
+        /// Where the engine says it put the model.
+        var load: EngineLoad?
         var active = 0
         var lastUsed: ContinuousClock.Instant
     }
@@ -25,7 +27,7 @@ actor EnginePool {
     }
 
     let settings: EngineSettings?
-    let catalog: EngineCatalog
+    let catalogue: EngineCatalogue
     let policy: EnginePolicy
     let client: HTTPClient
     let logger: Logger
@@ -38,18 +40,20 @@ actor EnginePool {
     var ledger: DeviceLedger
     /// Placements of engines being started, booked before they load.
     var pending: [String: Placement] = [:]
+    /// Requests on external engines now (managed engines count theirs in ``Loaded/active``).
+    var externalActive = 0
 
     /// Creates an empty pool whose engines compute on `ledger`'s devices.
     init(
         settings: EngineSettings?,
-        catalog: EngineCatalog,
+        catalogue: EngineCatalogue,
         ledger: DeviceLedger,
         policy: EnginePolicy = EnginePolicy(),
         client: HTTPClient,
         logger: Logger
     ) {
         self.settings = settings
-        self.catalog = catalog
+        self.catalogue = catalogue
         self.ledger = ledger
         self.policy = policy
         self.client = client
@@ -59,7 +63,10 @@ actor EnginePool {
     /// The base URL of a ready engine for `model`, counted as in use until ``checkin(_:)``.
     /// - Throws: ``EngineError`` when the engine cannot be started now.
     func checkout(_ model: LocalModel) async throws -> String {
-        if let external = catalog.external[model.format] { return external }
+        if let external = catalogue.external[model.format] {
+            externalActive += 1
+            return external
+        }
         guard model.format == .gguf, settings != nil else {
             throw EngineError.cannotStart(model: model.id, reason: "no engine on this node serves \(model.format.displayName)")
         }
@@ -73,12 +80,21 @@ actor EnginePool {
         return entry.engine.baseURL
     }
 
-    /// Marks one use of the model's engine as finished.
-    func checkin(_ modelID: String) {
-        guard var entry = loaded[modelID] else { return }
+    /// Marks one use of the model's engine, checked out before, as finished.
+    func checkin(_ model: LocalModel) {
+        if catalogue.external[model.format] != nil {
+            externalActive = max(0, externalActive - 1)
+            return
+        }
+        guard var entry = loaded[model.id] else { return }
         entry.active = max(0, entry.active - 1)
         entry.lastUsed = .now
-        loaded[modelID] = entry
+        loaded[model.id] = entry
+    }
+
+    /// Requests on this node's engines now: the agent's one in-flight count (health, heartbeats).
+    var inFlight: Int {
+        loaded.values.reduce(externalActive) { $0 + $1.active }
     }
 
     /// Starts the model's engine, or joins a start in progress (so concurrent first requests
@@ -102,7 +118,7 @@ actor EnginePool {
             task = Task { [client, logger] in
                 let placement = try await self.place(model)
                 do {
-                    let engine = try await EngineProcess.launch(
+                    let (engine, load) = try await EngineProcess.launch(
                         model: model,
                         settings: settings,
                         placement: placement,
@@ -114,7 +130,7 @@ actor EnginePool {
                         await engine.stop(waitingAtMost: .seconds(10))
                         throw CancellationError()
                     }
-                    self.adopt(engine, serving: model)
+                    self.adopt(engine, load: load, serving: model)
                     return engine
                 } catch {
                     self.cancelPending(model.id)

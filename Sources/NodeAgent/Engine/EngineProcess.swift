@@ -30,7 +30,8 @@ final class EngineProcess: @unchecked Sendable {
     /// The engine's exit status (the guard exits with it), once it is no longer running.
     var terminationStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
 
-    /// Starts an engine for `model` and waits until it answers `GET /health` with 200.
+    /// Starts an engine for `model` and waits until it answers `GET /health` with 200; returns
+    /// it with what its log says about where it loaded the model.
     /// - Throws: ``EngineError`` when it cannot start, exits early, or is not ready in time.
     static func launch(
         model: LocalModel,
@@ -38,7 +39,7 @@ final class EngineProcess: @unchecked Sendable {
         placement: Placement,
         client: HTTPClient,
         logger: Logger
-    ) async throws -> EngineProcess {
+    ) async throws -> (engine: EngineProcess, load: EngineLoad?) {
         let port = try await FreePort.find()
         try FileManager.default.createDirectory(at: settings.logDirectory, withIntermediateDirectories: true)
         let logURL = settings.logDirectory.appendingPathComponent(model.id.replacingOccurrences(of: "/", with: "--") + ".log")
@@ -72,8 +73,16 @@ final class EngineProcess: @unchecked Sendable {
             engine.stop()
             throw error
         }
-        logger.info("engine ready", metadata: ["model": "\(model.id)"])
-        return engine
+        let load = EngineLoad.read(from: logURL)
+        let layers = load.map { "\($0.offloadedLayers)/\($0.layers)" } ?? "not reported"
+        logger.info("engine ready", metadata: ["model": "\(model.id)", "layers.offloaded": "\(layers)"])
+        if placement.backend != .cpu, let load, !load.isFullyOffloaded {
+            logger.warning(
+                "the engine kept layers off the GPU it was placed on",
+                metadata: ["model": "\(model.id)", "layers.offloaded": "\(layers)", "devices": "\(placement.devices.joined(separator: ","))"]
+            )
+        }
+        return (engine, load)
     }
 
     private func awaitReady(client: HTTPClient, timeout: Duration, logURL: URL) async throws {

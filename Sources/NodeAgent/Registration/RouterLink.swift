@@ -17,6 +17,8 @@ struct RouterLink: Service {
     let advertisedURL: @Sendable (Int) -> String
     let describe: @Sendable (String) async -> NodeRegistration
     let state: AgentState
+    /// The engines, whose checked-out count is the node's in-flight count.
+    let engines: EnginePool
     /// Syncs registered models; nil when the agent downloads none.
     let downloader: ModelDownloader?
     let readiness: ServerReadiness
@@ -71,7 +73,7 @@ struct RouterLink: Service {
             try await Task.sleep(for: .seconds(max(0.2, interval)))
             let beat = NodeHeartbeat(
                 instanceID: state.instanceID,
-                inFlight: await state.inFlight,
+                inFlight: await engines.inFlight,
                 modelsVersion: await state.modelsVersion,
                 downloads: await downloader?.currentReports
             )

@@ -2,8 +2,8 @@ import Foundation
 import NIOPosix
 import Shared
 
-/// The agent's shared mutable state: its identity, the verdict on every local model, and the
-/// number of requests in flight.
+/// The agent's shared mutable state: its identity and the verdict on every local model (the
+/// requests in flight are the engine pool's count).
 actor AgentState {
     /// New at every start of the agent; tells the router the node restarted.
     nonisolated let instanceID: String
@@ -11,14 +11,13 @@ actor AgentState {
     nonisolated let capacity: Int
     private let catalogue: ModelCatalogue
     private let host: HostProfile
-    private let engines: EngineCatalog
+    private let engines: EngineCatalogue
     private(set) var verdicts: [ModelVerdict]
-    private(set) var inFlight = 0
     /// How many scans have started (the newest one's result wins).
     private var scans = 0
 
     /// Creates the state and scans the models directory once.
-    init(catalogue: ModelCatalogue, host: HostProfile, engines: EngineCatalog, capacity: Int, instanceID: String = UUID().uuidString.lowercased()) {
+    init(catalogue: ModelCatalogue, host: HostProfile, engines: EngineCatalogue, capacity: Int, instanceID: String = UUID().uuidString.lowercased()) {
         self.catalogue = catalogue
         self.host = host
         self.engines = engines
@@ -28,7 +27,7 @@ actor AgentState {
     }
 
     /// Every local model with the verdict for this host.
-    static func judge(_ models: [LocalModel], host: HostProfile, engines: EngineCatalog) -> [ModelVerdict] {
+    static func judge(_ models: [LocalModel], host: HostProfile, engines: EngineCatalogue) -> [ModelVerdict] {
         models.map { Compatibility.verdict(for: $0, on: host, engines: engines) }
     }
 
@@ -79,9 +78,4 @@ actor AgentState {
         ModelsVersion.of(executableModelIDs)
     }
 
-    /// Counts a request in.
-    func begin() { inFlight += 1 }
-
-    /// Counts a request out.
-    func end() { inFlight -= 1 }
 }

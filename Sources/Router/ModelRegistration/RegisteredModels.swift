@@ -70,19 +70,19 @@ actor RegisteredModels {
     }
 
     /// Turns "not found" and "no capable node" into what is true for a registered model:
-    /// 503 `model_downloading` with the progress while a node downloads it, else 503
-    /// `no_capable_nodes`. Other errors pass unchanged.
-    func explain(_ error: OpenAIError, model: String) -> OpenAIError {
-        guard ["model_not_found", "no_capable_nodes"].contains(error.body.code), models[model] != nil else { return error }
+    /// `modelDownloading` with the progress while a node downloads it, else `noCapableNodes`.
+    /// Other errors pass unchanged.
+    func explain(_ error: RoutingError, model: String) -> RoutingError {
+        guard error.mayBeDownloading, models[model] != nil else { return error }
         let pending = reports.keys.sorted().compactMap { node in
             reports(of: node)[model].flatMap { [.downloading, .queued].contains($0.state) ? $0 : nil }
         }
         guard let report = pending.max(by: { $0.percent < $1.percent }) else {
-            return OpenAIError.noCapableNodes(model)
+            return .noCapableNodes(model: model)
         }
         // Progress only: node names are the operator's business, not the API client's.
         var progress = report.state == .queued ? "queued for download" : "\(Int(report.percent))% done"
         if let left = report.secondsLeft { progress += ", about \(left) s left" }
-        return OpenAIError.modelDownloading(model, progress: progress, retryAfter: min(30, max(1, report.secondsLeft ?? 5)))
+        return .modelDownloading(model: model, progress: progress, retryAfter: min(30, max(1, report.secondsLeft ?? 5)))
     }
 }

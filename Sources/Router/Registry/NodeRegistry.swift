@@ -3,9 +3,10 @@ import Logging
 import Shared
 
 /// The router's view of the fleet: registered nodes, the models each one serves (indexed by
-/// model), exclusions, the requests in flight on each node, and the per-model queues. Every
-/// routing decision is made here, atomically; changes to nodes are written through to the
-/// ``NodeStore`` so they survive a restart.
+/// model), liveness, exclusions, the requests in flight on each node, and the per-model queues.
+/// Routing policy works on this state inside the actor, so every decision is atomic; it lives
+/// with the rest of routing (`Routing/NodeRegistry+Selection.swift`, `+Queue.swift`). Changes
+/// to nodes are written through to the ``NodeStore`` so they survive a restart.
 actor NodeRegistry {
     var nodes: [String: Node] = [:]
     /// Live state of every node, densely; ``slots`` maps a node ID to its index. Removed nodes
@@ -16,23 +17,29 @@ actor NodeRegistry {
     /// The nodes each model may be routed to (listed and not excluded there), as indices into
     /// ``entries``, in node ID order.
     var candidates: [String: [Int]] = [:]
-    /// The origin of ``ticks(_:)``.
-    let epoch = ContinuousClock.now
+    /// The registry's time (``ticks()`` reads it; queue timeouts wait on it).
+    let clock: RegistryClock
     /// Requests waiting in all queues together.
     var waitingCount = 0
     var everAdvertised: Set<String> = []
     var queues: [String: [QueuedRequest]] = [:]
     var rotation = 0
-    /// When each node last came back with a new instance ID (its agent restarted).
-    var restartedAt: [String: ContinuousClock.Instant] = [:]
+    /// When each node last came back with a new instance ID (its agent restarted), in ticks.
+    var restartedAt: [String: Int64] = [:]
     var nextTicket: UInt64 = 0
     let settings: RegistrySettings
     let store: NodeStore?
     let logger: Logger
 
     /// Creates a registry holding the nodes persisted in `store` (not routable until heard from).
-    init(settings: RegistrySettings, store: NodeStore? = nil, logger: Logger = Logger(label: "switchyard.registry")) throws {
+    init(
+        settings: RegistrySettings,
+        store: NodeStore? = nil,
+        clock: RegistryClock = .continuous,
+        logger: Logger = Logger(label: "switchyard.registry")
+    ) throws {
         self.settings = settings
+        self.clock = clock
         self.store = store
         self.logger = logger
         // What addEntry and updateCandidates do, inline: an actor's synchronous initialiser cannot
@@ -92,7 +99,7 @@ actor NodeRegistry {
         node.instanceID = beat.instanceID
         entries[slot].lastSeen = ticks()
         if restarted {
-            restartedAt[nodeID] = .now
+            restartedAt[nodeID] = ticks()
             replace(node)  // persists, rebuilds candidates and dispatches waiting requests
         } else {
             nodes[nodeID] = node
@@ -184,7 +191,7 @@ actor NodeRegistry {
     /// One node with its live state.
     func node(_ id: String) -> NodeStatus? {
         guard let node = nodes[id], let slot = slots[id] else { return nil }
-        let recentlyRestarted = restartedAt[id].map { ContinuousClock.now - $0 < .seconds(30) } ?? false
+        let recentlyRestarted = restartedAt[id].map { ticks() - $0 < Self.nanoseconds(.seconds(30)) } ?? false
         return NodeStatus(
             node: node,
             online: isOnline(slot, heardSince: heardSince()),
@@ -204,9 +211,9 @@ actor NodeRegistry {
         ticks() - Self.nanoseconds(settings.offlineAfter)
     }
 
-    /// `instant` as nanoseconds since the registry started: what ``RoutingEntry/lastSeen`` holds.
-    func ticks(_ instant: ContinuousClock.Instant = .now) -> Int64 {
-        Self.nanoseconds(instant - epoch)
+    /// Nanoseconds since the registry started: what ``RoutingEntry/lastSeen`` holds.
+    func ticks() -> Int64 {
+        Self.nanoseconds(clock.elapsed)
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -7,7 +7,7 @@ struct RoutingEntry {
     var capacity: Int
     /// Requests the router has in flight on the node.
     var inFlight = 0
-    /// When the node was last heard from, in ``NodeRegistry/ticks(_:)``; nil for a node restored
+    /// When the node was last heard from, in ``NodeRegistry/ticks()``; nil for a node restored
     /// from the database that has not been heard from since this router started (not routable),
     /// and for a freed slot.
     var lastSeen: Int64?

@@ -42,17 +42,6 @@ extension OpenAIError {
         )
     }
 
-    /// 503: the model is known, but no online, non-excluded node can take it now.
-    public static func noCapableNodes(_ model: String, retryAfter: Int = 5) -> OpenAIError {
-        OpenAIError(
-            status: .serviceUnavailable,
-            message: "No node that can run '\(model)' is available right now. Try again shortly.",
-            type: "server_error",
-            code: "no_capable_nodes",
-            retryAfter: retryAfter
-        )
-    }
-
     /// 502: every attempt failed before the first response byte.
     public static func upstreamError(_ message: String = "The node serving this model failed to answer.") -> OpenAIError {
         OpenAIError(status: .badGateway, message: message, type: "server_error", code: "upstream_error")
@@ -72,28 +61,5 @@ extension OpenAIError {
     /// 500: something failed that the client cannot fix; details are in the server's log only.
     public static func internalError() -> OpenAIError {
         OpenAIError(status: .internalServerError, message: "Internal server error.", type: "server_error", code: "internal_error")
-    }
-}
-
-extension OpenAIError {
-    /// 429: the model's queue is full.
-    public static func queueFull(_ model: String, retryAfter: Int) -> OpenAIError {
-        OpenAIError(
-            status: .tooManyRequests,
-            message: "Too many requests are waiting for '\(model)'. Try again shortly.",
-            type: "rate_limit_error",
-            code: "queue_full",
-            retryAfter: retryAfter
-        )
-    }
-
-    /// 504: the request waited in the queue longer than allowed.
-    public static func queueTimeout(_ model: String) -> OpenAIError {
-        OpenAIError(
-            status: .gatewayTimeout,
-            message: "The request waited too long for a node that can run '\(model)'.",
-            type: "server_error",
-            code: "queue_timeout"
-        )
     }
 }

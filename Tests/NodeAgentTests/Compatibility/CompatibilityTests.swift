@@ -24,11 +24,11 @@ import Testing
         try Data(count: 2048).write(to: hub.appendingPathComponent("model.safetensors"))
     }
 
-    static let external = EngineCatalog(declarations: [
+    static let external = EngineCatalogue(declarations: [
         EngineDeclaration(argument: "mlx=http://127.0.0.1:8080")!, EngineDeclaration(argument: "safetensors=http://127.0.0.1:8000/v1")!,
     ])
 
-    func served(on backend: Backend, engines: EngineCatalog) throws -> (ids: Set<String>, verdicts: [ModelVerdict]) {
+    func served(on backend: Backend, engines: EngineCatalogue) throws -> (ids: Set<String>, verdicts: [ModelVerdict]) {
         let root = try TemporaryDirectory()
         defer { root.remove() }
         try Self.makeModels(in: root.url)
@@ -48,14 +48,14 @@ import Testing
 
     @Test(arguments: [Backend.cuda, .metal, .cpu, .rocm, .vulkan])
     func withoutExternalEnginesNeitherMLXNorSafetensors(backend: Backend) throws {
-        let ids = try served(on: backend, engines: EngineCatalog()).ids
+        let ids = try served(on: backend, engines: EngineCatalogue()).ids
         #expect(!ids.contains("mlx-community/tiny-4bit"))
         #expect(!ids.contains("org/hub-model"))
     }
 
     @Test func everyLeftOutModelHasAReason() throws {
         let reasons = Dictionary(
-            uniqueKeysWithValues: try served(on: .cuda, engines: EngineCatalog()).verdicts.map { ($0.model.id, $0.reason) }
+            uniqueKeysWithValues: try served(on: .cuda, engines: EngineCatalogue()).verdicts.map { ($0.model.id, $0.reason) }
         )
         #expect(reasons["mlx-community/tiny-4bit"]! == "MLX needs Metal; this host is CUDA")
         #expect(reasons["org/metal-only"]! == "the manifest limits this artifact to Metal; this host is CUDA")
@@ -66,15 +66,15 @@ import Testing
     @Test func memoryMustFitTheDevicesTogether() {
         let model = LocalModel(id: "big", format: .gguf, file: URL(fileURLWithPath: "/m.gguf"), kind: .chat, sizeBytes: 12 << 30, contextLength: nil)
         let small = HostProfile(backend: .cuda, deviceMemoryBytes: [8 << 30, 6 << 30], ramBytes: 64 << 30)
-        let verdict = Compatibility.verdict(for: model, on: small, engines: EngineCatalog())
+        let verdict = Compatibility.verdict(for: model, on: small, engines: EngineCatalogue())
         // Engines may hold 90 % of each device: 7.2 + 5.4 GiB.
         #expect(verdict.reason == "needs 14.5 GiB, more than the 12.6 GiB engines may use on its 2 CUDA devices together")
         let split = HostProfile(backend: .cuda, deviceMemoryBytes: [10 << 30, 8 << 30], ramBytes: 64 << 30)
-        #expect(Compatibility.verdict(for: model, on: split, engines: EngineCatalog()).isExecutable, "split across two devices")
+        #expect(Compatibility.verdict(for: model, on: split, engines: EngineCatalogue()).isExecutable, "split across two devices")
         let large = HostProfile(backend: .cuda, deviceMemoryBytes: [80 << 30], ramBytes: 64 << 30)
-        #expect(Compatibility.verdict(for: model, on: large, engines: EngineCatalog()).isExecutable)
+        #expect(Compatibility.verdict(for: model, on: large, engines: EngineCatalogue()).isExecutable)
         let cpu = HostProfile(backend: .cpu, deviceMemoryBytes: [], ramBytes: 8 << 30)
-        #expect(Compatibility.verdict(for: model, on: cpu, engines: EngineCatalog()).reason?.contains("of this host's RAM") == true)
+        #expect(Compatibility.verdict(for: model, on: cpu, engines: EngineCatalogue()).reason?.contains("of this host's RAM") == true)
     }
 
     @Test func incompleteShardSetsAreNamed() throws {

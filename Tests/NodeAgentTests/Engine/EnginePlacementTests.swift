@@ -45,7 +45,7 @@ struct EnginePlacementTests {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let pool = EnginePool(
             settings: nil,
-            catalog: EngineCatalog(),
+            catalogue: EngineCatalogue(),
             ledger: DeviceLedger(target: target, ramBytes: report.memory.totalBytes, budget: nil),
             client: client,
             logger: Logger(label: "test")

@@ -60,14 +60,14 @@ import Testing
             ),
             shape: ServingShape(slots: 4, contextPerSlot: 32_768)
         )
-        let verdict = Compatibility.verdict(for: big, on: host, engines: EngineCatalog())
+        let verdict = Compatibility.verdict(for: big, on: host, engines: EngineCatalogue())
         #expect(
             verdict.reason
                 == "weights fit (5.1 GiB with compute buffers; engines may use 10.8 GiB on the CUDA device), but weights + KV cache for 131072 tokens need 21.1 GiB"
         )
         var fitting = host
         fitting.shape.fitsContext = true
-        let fitted = Compatibility.verdict(for: big, on: fitting, engines: EngineCatalog())
+        let fitted = Compatibility.verdict(for: big, on: fitting, engines: EngineCatalogue())
         #expect(fitted.isExecutable, "--fit-context lowers the context instead")
         #expect(fitted.model.fittedContextPerSlot == 11_520)
         #expect(fitted.note == "served with 11520 tokens of context per slot instead of 32768 so that its KV cache fits (--fit-context)")
@@ -76,7 +76,7 @@ import Testing
 
         var small = host
         small.shape = ServingShape(slots: 1, contextPerSlot: 4096)
-        let served = Compatibility.verdict(for: big, on: small, engines: EngineCatalog())
+        let served = Compatibility.verdict(for: big, on: small, engines: EngineCatalogue())
         #expect(served.isExecutable)
         #expect(served.runsOn == .cuda)
     }
@@ -90,13 +90,13 @@ import Testing
             ramBytes: 16 << 30,
             engine: EngineTarget(backend: .cpu, devices: [], note: note)
         )
-        let verdict = Compatibility.verdict(for: smol, on: host, engines: EngineCatalog())
+        let verdict = Compatibility.verdict(for: smol, on: host, engines: EngineCatalogue())
         #expect(verdict.isExecutable, "a 1 MiB Vulkan device would refuse it; 16 GiB of RAM does not")
         #expect(verdict.runsOn == .cpu)
         #expect(verdict.note == note)
         var vulkanOnly = smol
         vulkanOnly.declaredBackends = [.vulkan]
-        let refused = Compatibility.verdict(for: vulkanOnly, on: host, engines: EngineCatalog())
+        let refused = Compatibility.verdict(for: vulkanOnly, on: host, engines: EngineCatalogue())
         #expect(refused.reason == "the manifest limits this artifact to Vulkan, but \(note)")
     }
 }

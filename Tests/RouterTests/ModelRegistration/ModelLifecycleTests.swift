@@ -60,15 +60,15 @@ import Testing
     func explainsUnavailableRegisteredModels() async throws {
         let registrations = try RegisteredModels(store: nil)
         try await registrations.add(Self.model)
-        let missing = OpenAIError.modelNotFound("org/model")
-        #expect(await registrations.explain(missing, model: "org/model").body.code == "no_capable_nodes")
+        let missing = RoutingError.modelNotFound(model: "org/model")
+        #expect(await registrations.explain(missing, model: "org/model") == .noCapableNodes(model: "org/model"))
         #expect(await registrations.explain(missing, model: "other/model") == missing)
 
         await registrations.record(
             nodeID: "n1",
             [DownloadReport(model: "org/model", state: .downloading, bytesDone: 400, bytesTotal: 1000, bytesPerSecond: 100)]
         )
-        let downloading = await registrations.explain(missing, model: "org/model")
+        let downloading = await registrations.explain(missing, model: "org/model").openAIError
         #expect(downloading.status == .serviceUnavailable)
         #expect(downloading.body.code == "model_downloading")
         #expect(downloading.body.message.contains("40% done, about 6 s left"))

@@ -26,9 +26,9 @@ extension EnginePool {
     }
 
     /// Takes a started engine into the pool with the placement booked for it.
-    func adopt(_ engine: EngineProcess, serving model: LocalModel) {
+    func adopt(_ engine: EngineProcess, load: EngineLoad?, serving model: LocalModel) {
         guard let placement = pending.removeValue(forKey: model.id) else { return }
-        loaded[model.id] = Loaded(engine: engine, model: model, placement: placement, lastUsed: .now)
+        loaded[model.id] = Loaded(engine: engine, model: model, placement: placement, load: load, lastUsed: .now)
         logger.info(
             "engine placed",
             metadata: ["model": "\(model.id)", "devices": "\(placement.devices.joined(separator: ","))", "bytes": "\(placement.bytes)"]
@@ -64,7 +64,7 @@ extension EnginePool {
     /// The engines running now and the memory they hold on each device, read together.
     var placements: (engines: [RunningEngine], devices: [DeviceLedger.Account]) {
         let engines = loaded.values.sorted { $0.model.id < $1.model.id }.map {
-            RunningEngine(model: $0.model.id, placement: $0.placement, active: $0.active)
+            RunningEngine(model: $0.model.id, placement: $0.placement, load: $0.load, active: $0.active)
         }
         return (engines, ledger.accounts)
     }

@@ -2,6 +2,8 @@
 struct RunningEngine: Codable, Sendable, Equatable {
     var model: String
     var placement: Placement
+    /// Where the engine itself says it put the model (nil when its log did not say).
+    var load: EngineLoad?
     /// Requests using it now.
     var active: Int
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The engines this node has: the managed `llama-server` for GGUF, and external
 /// OpenAI-compatible engines declared per format (`--engine safetensors=http://127.0.0.1:8000`).
-struct EngineCatalog: Sendable, Equatable {
+struct EngineCatalogue: Sendable, Equatable {
     /// Formats the agent runs itself (GGUF through llama-server).
     var managedFormats: Set<ModelFormat> = [.gguf]
     /// External engines' base URLs by format; they win over the managed engine.

@@ -1,73 +1,25 @@
-import Shared
-
 extension NodeRegistry {
-    /// What an attempt to reserve a slot found.
-    enum Acquisition: Sendable, Equatable {
-        /// A slot was reserved.
-        case leased(NodeLease)
-        /// Candidates exist, but every one is at capacity.
-        case full
-        /// No online, non-excluded node serves the model.
-        case noCandidates
-    }
-
-    /// Reserves a slot on the least-loaded candidate (in-flight relative to capacity, ties in
-    /// rotation). Candidates: online nodes listing the model, where it is not excluded, minus
-    /// `excluded` nodes. One pass over the model's candidate list, no allocation: the cost
-    /// follows the number of nodes serving the model, not the size of the fleet.
-    func tryAcquire(model: String, excluding excluded: Set<String> = []) -> Acquisition {
-        guard let list = candidates[model], !list.isEmpty else { return .noCandidates }
-        let since = heardSince()
-        rotation &+= 1
-        let start = rotation % list.count
-        let (best, anyCandidate) = entries.withUnsafeBufferPointer { entries in
-            list.withUnsafeBufferPointer { list in
-                var best: Int?
-                var anyCandidate = false
-                for step in 0..<list.count {
-                    let slot = list[start + step < list.count ? start + step : start + step - list.count]
-                    guard let lastSeen = entries[slot].lastSeen, lastSeen > since,
-                        excluded.isEmpty || !excluded.contains(entries[slot].id)
-                    else { continue }
-                    anyCandidate = true
-                    let (inFlight, capacity) = (entries[slot].inFlight, entries[slot].capacity)
-                    guard inFlight < capacity else { continue }
-                    // inFlight / capacity < best's inFlight / capacity, without division.
-                    if let current = best, inFlight * entries[current].capacity >= entries[current].inFlight * capacity { continue }
-                    best = slot
-                    if inFlight == 0 { break }  // nothing beats an idle node; the rotation spreads ties
-                }
-                return (best, anyCandidate)
-            }
-        }
-        guard anyCandidate else { return .noCandidates }
-        guard let best else { return .full }
-        entries[best].inFlight += 1
-        return .leased(NodeLease(nodeID: entries[best].id, url: entries[best].url))
-    }
-
     /// A slot for `model`, waiting in the model's FIFO queue when every candidate is busy.
-    /// - Throws: ``OpenAIError``: 404 `model_not_found` (never advertised), 503
-    ///   `no_capable_nodes` (known, nobody can take it), 429 `queue_full`, 504 `queue_timeout`;
-    ///   `CancellationError` when the waiting task is cancelled (the client went away): it
-    ///   gives up its place.
+    /// - Throws: ``RoutingError``: `modelNotFound` (never advertised), `noCapableNodes` (known,
+    ///   nobody can take it), `queueFull`, `queueTimeout`; `CancellationError` when the waiting
+    ///   task is cancelled (the client went away): it gives up its place.
     func lease(model: String, excluding excluded: Set<String> = []) async throws -> NodeLease {
         switch tryAcquire(model: model, excluding: excluded) {
         case .leased(let lease):
             return lease
         case .noCandidates:
-            throw isKnown(model) ? OpenAIError.noCapableNodes(model) : OpenAIError.modelNotFound(model)
+            throw isKnown(model) ? RoutingError.noCapableNodes(model: model) : RoutingError.modelNotFound(model: model)
         case .full:
             guard (queues[model]?.count ?? 0) < settings.queueDepth else {
-                throw OpenAIError.queueFull(model, retryAfter: 1)
+                throw RoutingError.queueFull(model: model, retryAfter: 1)
             }
         }
         nextTicket += 1
         let ticket = nextTicket
-        let timeout = settings.queueTimeout
+        let (timeout, clock) = (settings.queueTimeout, self.clock)
         let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            await self?.abandon(model: model, ticket: ticket, with: OpenAIError.queueTimeout(model))
+            try await clock.sleep(for: timeout)
+            await self?.abandon(model: model, ticket: ticket, with: RoutingError.queueTimeout(model: model))
         }
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
@@ -93,7 +45,10 @@ extension NodeRegistry {
     }
 
     /// Gives a slot back and hands it straight to the longest-waiting request it can serve.
-    func release(_ lease: NodeLease) {
+    /// With `excludingModel`, first stops routing that model to the node, for that reason
+    /// (a failure that is the node's fault).
+    func release(_ lease: NodeLease, excludingModel exclusion: (model: String, reason: String)? = nil) {
+        if let exclusion { exclude(nodeID: lease.nodeID, model: exclusion.model, reason: exclusion.reason) }
         guard let slot = slots[lease.nodeID] else { return }
         entries[slot].inFlight = max(0, entries[slot].inFlight - 1)
         if waitingCount > 0 { dispatch(from: lease.nodeID) }

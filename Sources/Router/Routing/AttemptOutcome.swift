@@ -1,0 +1,63 @@
+import Shared
+
+/// What one attempt at a node came to: DESIGN.md §3's failure taxonomy as one enum, decided by
+/// the `classify` functions and acted on by ``RequestAttempt``.
+///
+/// | outcome | excludes (node, model) | tries another node |
+/// |---|---|---|
+/// | `answered` (2xx, or 4xx: the client's fault) | no | no |
+/// | `busy` (429, 503) | no | yes |
+/// | `failed` (any other 5xx) | yes | yes |
+/// | `unreachable` (connection failure, timeout before the first byte, malformed answer) | yes | yes |
+/// | `brokeOff` (the node dropped a stream it had begun) | yes | no: the client has the error event |
+/// | `clientLeft` | no | no |
+enum AttemptOutcome: Equatable, Sendable {
+    case answered
+    case busy(status: UInt)
+    case failed(status: UInt)
+    case unreachable(reason: String)
+    case brokeOff
+    case clientLeft
+
+    /// The outcome of an answer whose head arrived with `status`, before any of it reached
+    /// the client.
+    static func classify(status: UInt) -> AttemptOutcome {
+        switch status {
+        case 429, 503: .busy(status: status)
+        case 500...: .failed(status: status)
+        default: .answered
+        }
+    }
+
+    /// The outcome of an attempt that failed before the answer's head arrived.
+    static func classify(error: any Error, clientLeft: Bool) -> AttemptOutcome {
+        clientLeft ? .clientLeft : .unreachable(reason: UpstreamErrorSummary.describe(error))
+    }
+
+    /// The outcome of an answer relayed to the client.
+    static func classify(relay: RelayOutcome) -> AttemptOutcome {
+        switch relay {
+        case .completed: .answered
+        case .clientDisconnected: .clientLeft
+        case .upstreamFailed: .brokeOff
+        }
+    }
+
+    /// Why the model is excluded on the node, or nil when it is not.
+    var exclusionReason: String? {
+        switch self {
+        case .failed(let status): "the node answered \(status)"
+        case .unreachable(let reason): "failed before its answer reached the client: \(reason)"
+        case .brokeOff: "the node broke off its response"
+        case .answered, .busy, .clientLeft: nil
+        }
+    }
+
+    /// Whether the request moves on to another node.
+    var triesAnotherNode: Bool {
+        switch self {
+        case .busy, .failed, .unreachable: true
+        case .answered, .brokeOff, .clientLeft: false
+        }
+    }
+}

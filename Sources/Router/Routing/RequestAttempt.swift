@@ -1,0 +1,77 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOHTTP1
+import Shared
+
+/// One attempt at one node, from the slot's lease to its release. It forwards the request,
+/// classifies what came back (``AttemptOutcome``), and records the outcome in ``finish(_:logger:)``
+/// — the slot's release, an exclusion with its metric, the request's metrics and log line —
+/// exactly once on every path: a failure before the answer, a busy node, an answer relayed to
+/// its end, a node that breaks off, a client that leaves.
+struct RequestAttempt: Sendable {
+    let lease: NodeLease
+    let request: RoutedRequest
+    let router: RequestRouter
+
+    /// Sends the request; returns the response that relays the node's answer, or nil when the
+    /// request should move on to another node (the attempt is then finished). `waiting` gains
+    /// the time spent at the node before its answer.
+    /// - Throws: `CancellationError` when the client left.
+    func run(watch: ClientDisconnectWatch, waiting: inout Duration, logger: Logger) async throws -> Response? {
+        let sent = ContinuousClock.now
+        let answer: UpstreamAnswer
+        do {
+            answer = try await router.forwarder.send(
+                to: lease.url + request.path,
+                body: request.body,
+                headers: request.headers,
+                bearer: router.nodeToken,
+                timeout: router.firstByteTimeout,
+                stream: request.stream,
+                logger: logger
+            )
+        } catch {
+            waiting += .now - sent
+            let outcome = AttemptOutcome.classify(error: error, clientLeft: watch.isClosed || Task.isCancelled)
+            await finish(outcome, logger: logger)
+            if outcome == .clientLeft { throw CancellationError() }
+            return nil
+        }
+        waiting += .now - sent
+        let status = answer.status.code
+        let outcome = AttemptOutcome.classify(status: status)
+        guard !outcome.triesAnotherNode else {
+            await answer.discard()
+            await finish(outcome, logger: logger)
+            return nil
+        }
+        let firstByte = ContinuousClock.now - request.arrived
+        router.metrics.firstByte(model: request.model, after: firstByte)
+        let extra: HTTPFields = [
+            .requestID: request.requestID, .routerTime: (.now - request.arrived - waiting).millisecondsText,
+        ]
+        return await router.forwarder.relay(answer, watch: watch, stream: request.stream, extraHeaders: extra, logger: logger) { relay, usage in
+            router.metrics.requestFinished(
+                model: request.model,
+                node: lease.nodeID,
+                status: Int(status),
+                duration: .now - request.arrived,
+                firstByte: firstByte,
+                usage: usage
+            )
+            await finish(AttemptOutcome.classify(relay: relay), logger: logger)
+        }
+    }
+
+    /// Gives the slot back, excluding the model on the node when the outcome is the node's
+    /// fault (one visit to the registry for both).
+    func finish(_ outcome: AttemptOutcome, logger: Logger) async {
+        let reason = outcome.exclusionReason
+        if reason != nil { router.metrics.excluded(node: lease.nodeID, model: request.model) }
+        if case .busy(let status) = outcome {
+            logger.info("node busy (\(status)); trying another", metadata: ["node.id": "\(lease.nodeID)"])
+        }
+        await router.registry.release(lease, excludingModel: reason.map { (request.model, $0) })
+    }
+}
