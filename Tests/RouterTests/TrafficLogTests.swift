@@ -18,7 +18,7 @@ import Testing
         for index in 0..<count {
             log.record(Self.record(at: Self.minuteStart + 30, latency: Double(index)))
         }
-        let point = log.lastHour(now: Date(timeIntervalSince1970: Self.minuteStart + 30)).minutes.last!
+        let point = try #require(log.lastHour(now: Date(timeIntervalSince1970: Self.minuteStart + 30)).minutes.last)
         #expect(point.requestsPerSecond == Double(count) / 60)
         let median = try #require(point.latencyP50)
         #expect(abs(median - Double(count) / 2) < Double(count) / 10)
@@ -26,12 +26,12 @@ import Testing
         #expect(abs(firstByte - Double(count) * 0.95 / 2) < Double(count) / 20)
     }
 
-    @Test func errorsAreCountedByStatusAndCode() {
+    @Test func errorsAreCountedByStatusAndCode() throws {
         let log = TrafficLog()
         log.record(Self.record(at: Self.minuteStart, latency: 1, status: 503, code: "no_capable_nodes"))
         log.record(Self.record(at: Self.minuteStart, latency: 1, status: 503, code: "no_capable_nodes"))
         log.record(Self.record(at: Self.minuteStart, latency: 1, status: 500))
-        let point = log.lastHour(now: Date(timeIntervalSince1970: Self.minuteStart)).minutes.last!
+        let point = try #require(log.lastHour(now: Date(timeIntervalSince1970: Self.minuteStart)).minutes.last)
         #expect(point.errors == ["503 no_capable_nodes": 2, "500": 1])
     }
 
