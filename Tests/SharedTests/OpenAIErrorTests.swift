@@ -16,10 +16,10 @@ import Testing
     }
 
     @Test func retryAfterIsAHeader() {
-        let error = OpenAIError.engineUnavailable("m", retryAfter: 7)
+        let error = OpenAIError(status: .serviceUnavailable, message: "busy", type: "server_error", code: "busy", retryAfter: 7)
         #expect(error.status == .serviceUnavailable)
         #expect(error.headers[.retryAfter] == "7")
-        #expect(error.body.code == "engine_unavailable")
+        #expect(error.body.code == "busy")
     }
 
     @Test func modelIDsAreWrittenWithoutEscapedSlashes() {

@@ -25,14 +25,12 @@ struct NodeProtocolController<Context: RequestContext> {
         let nodeURL = registration.url.hasSuffix("/") ? String(registration.url.dropLast()) : registration.url
         var normalized = registration
         normalized.url = nodeURL
-        let models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
-        guard !models.isEmpty else {
-            throw OpenAIError(
-                status: .unprocessableContent,
-                message: "Registration rejected: the node lists no executable models.",
-                type: "invalid_request_error",
-                code: "no_executable_models"
-            )
+        let models: [String]
+        do throws(NodeRegistrationError) {
+            models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
+            guard !models.isEmpty else { throw .noExecutableModels }
+        } catch {
+            throw Self.envelope(error)
         }
         let id = await registry.register(normalized, models: models)
         context.logger.info("node registered", metadata: ["node.id": "\(id)", "node.name": "\(registration.name)", "models": "\(models.count)"])
@@ -50,11 +48,26 @@ struct NodeProtocolController<Context: RequestContext> {
         case .current:
             break
         case .refreshModels(let url):
-            let models = try await fetcher.fetch(from: url, logger: context.logger)
+            let models: [String]
+            do {
+                models = try await fetcher.fetch(from: url, logger: context.logger)
+            } catch {
+                throw Self.envelope(error)
+            }
             await registry.updateModels(nodeID: nodeID, models: models)
             context.logger.info("node models refreshed", metadata: ["node.id": "\(nodeID)", "models": "\(models.count)"])
         }
         await registrations.record(nodeID: nodeID, beat.downloads ?? [])
         return NodeHeartbeatReply(registrationsVersion: await registrations.list.version)
+    }
+
+    /// A refused registration as the agent sees it: 422 with the reason.
+    static func envelope(_ error: NodeRegistrationError) -> OpenAIError {
+        let (message, code) =
+            switch error {
+            case .modelListUnavailable(let reason): (reason, "model_list_unavailable")
+            case .noExecutableModels: ("the node lists no executable models", "no_executable_models")
+            }
+        return OpenAIError(status: .unprocessableContent, message: "Registration rejected: \(message).", type: "invalid_request_error", code: code)
     }
 }

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import HTTPTypes
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -14,20 +13,21 @@ struct ModelListFetcher: Sendable {
 
     /// The model IDs the node lists: entries without a usable `id` skipped, duplicates collapsed,
     /// order kept.
-    /// - Throws: ``OpenAIError`` `model_list_unavailable` when the list cannot be fetched or read.
-    func fetch(from nodeURL: String, logger: Logger) async throws(OpenAIError) -> [String] {
+    /// - Throws: ``NodeRegistrationError/modelListUnavailable(reason:)`` when the list cannot be
+    ///   fetched or read.
+    func fetch(from nodeURL: String, logger: Logger) async throws(NodeRegistrationError) -> [String] {
         let body: ByteBuffer
         do {
             body = try await agents.get(nodeURL + "/v1/models", timeout: timeout, logger: logger)
         } catch {
             let reason = (error as? AgentClient.UnexpectedStatus)?.description ?? UpstreamErrorSummary.describe(error)
             logger.warning("cannot pull node models", metadata: ["reason": "\(reason)"])
-            throw Self.unavailable("the node's /v1/models could not be fetched (\(reason))")
+            throw .modelListUnavailable(reason: "the node's /v1/models could not be fetched (\(reason))")
         }
         guard let document = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
             let entries = document["data"] as? [Any]
         else {
-            throw Self.unavailable("the node's /v1/models is not an OpenAI model list")
+            throw .modelListUnavailable(reason: "the node's /v1/models is not an OpenAI model list")
         }
         var seen = Set<String>()
         return entries.compactMap { entry in
@@ -36,14 +36,5 @@ struct ModelListFetcher: Sendable {
             else { return nil }
             return id
         }
-    }
-
-    private static func unavailable(_ message: String) -> OpenAIError {
-        OpenAIError(
-            status: .unprocessableContent,
-            message: "Registration rejected: \(message).",
-            type: "invalid_request_error",
-            code: "model_list_unavailable"
-        )
     }
 }

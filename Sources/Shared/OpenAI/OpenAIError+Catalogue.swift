@@ -47,17 +47,6 @@ extension OpenAIError {
         OpenAIError(status: .badGateway, message: message, type: "server_error", code: "upstream_error")
     }
 
-    /// 503: the engine for the model is starting or could not be started.
-    public static func engineUnavailable(_ model: String, retryAfter: Int = 5) -> OpenAIError {
-        OpenAIError(
-            status: .serviceUnavailable,
-            message: "The engine for '\(model)' is not available on this node.",
-            type: "server_error",
-            code: "engine_unavailable",
-            retryAfter: retryAfter
-        )
-    }
-
     /// 500: something failed that the client cannot fix; details are in the server's log only.
     public static func internalError() -> OpenAIError {
         OpenAIError(status: .internalServerError, message: "Internal server error.", type: "server_error", code: "internal_error")
