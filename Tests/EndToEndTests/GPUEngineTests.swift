@@ -140,12 +140,12 @@ struct GPUEngineTests {
 
     @Test func detectShowsTheEnginesBackendsAndWhereGGUFModelsRun() async throws {
         let environment = try TestEnvironment.load()
-        let vulkan = try await Self.agentCommand(environment, ["detect", "--allow-software-devices", "--llama-server", environment.llamaServer.path])
+        let vulkan = try environment.run("switchyard-agent", ["detect", "--allow-software-devices", "--llama-server", environment.llamaServer.path])
         #expect(vulkan.contains("backends: CPU, Vulkan"))
         #expect(vulkan.contains("device:   Vulkan0: llvmpipe"))
         #expect(vulkan.contains("GGUF models run on Vulkan0"))
-        let cpu = try await Self.agentCommand(
-            environment,
+        let cpu = try environment.run(
+            "switchyard-agent",
             [
                 "models", "--models-dir", environment.modelsDirectory.path, "--allow-software-devices", "--llama-server",
                 environment.cpuOnlyLlamaServer.path,
@@ -154,20 +154,5 @@ struct GPUEngineTests {
         let lines = cpu.split(separator: "\n").filter { $0.contains("GGUF") }
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains("on CPU (llama-server at \(environment.cpuOnlyLlamaServer.path) has no Vulkan backend") })
-    }
-
-    /// Runs `switchyard-agent ARGUMENTS` and returns what it printed.
-    static func agentCommand(_ environment: TestEnvironment, _ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = environment.binDirectory.appendingPathComponent("switchyard-agent")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -88,17 +88,7 @@ final class Fleet: @unchecked Sendable {
 
     /// Runs `switchyard-router keys …` on this fleet's router data directory; returns stdout.
     func keysCommand(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = environment.binDirectory.appendingPathComponent("switchyard-router")
-        process.arguments = ["keys"] + arguments + ["--data-dir", directory.appendingPathComponent("router").path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError("switchyard-router keys \(arguments) failed") }
-        return String(decoding: data, as: UTF8.self)
+        try environment.run("switchyard-router", ["keys"] + arguments + ["--data-dir", directory.appendingPathComponent("router").path])
     }
 
     /// Sends a request to the router with the admin key (or `key`).

@@ -56,6 +56,26 @@ struct TestEnvironment: Sendable {
     }
 }
 
+extension TestEnvironment {
+    /// Runs one of the built executables with `arguments` and returns what it printed.
+    /// - Throws: ``HarnessError`` when it exits with a non-zero status.
+    func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw HarnessError("\(executable) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
 /// A harness failure with a message for the reader of the test log.
 struct HarnessError: Error, CustomStringConvertible {
     var description: String
