@@ -15,21 +15,12 @@ struct TestUpstream {
     /// The connections the server accepted and saw closed.
     let connections: ConnectionCounts
     private let endlessStopped: NIOLockedValueBox<Bool>
-    /// Bytes the flood route has handed to its connection so far.
-    let floodWritten: NIOLockedValueBox<Int>
 
-    init(
-        url: String,
-        forwarder: UpstreamForwarder,
-        connections: ConnectionCounts,
-        endlessStopped: NIOLockedValueBox<Bool>,
-        floodWritten: NIOLockedValueBox<Int>
-    ) {
+    init(url: String, forwarder: UpstreamForwarder, connections: ConnectionCounts, endlessStopped: NIOLockedValueBox<Bool>) {
         self.url = url
         self.forwarder = forwarder
         self.connections = connections
         self.endlessStopped = endlessStopped
-        self.floodWritten = floodWritten
     }
 
     func send(_ path: String, stream: Bool, timeout: TimeAmount = .seconds(5)) async throws -> UpstreamAnswer {
@@ -45,21 +36,8 @@ struct TestUpstream {
         return false
     }
 
-    static func router(endlessStopped: NIOLockedValueBox<Bool>, floodWritten: NIOLockedValueBox<Int>) -> Router<BasicRequestContext> {
+    static func router(endlessStopped: NIOLockedValueBox<Bool>) -> Router<BasicRequestContext> {
         let router = Router()
-        router.post("flood") { _, _ in
-            // 64 KiB at a time, as fast as the connection takes them, without end.
-            Response(
-                status: .ok,
-                body: ResponseBody { writer in
-                    let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 << 10)
-                    while true {
-                        try await writer.write(chunk)
-                        floodWritten.withLockedValue { $0 += chunk.readableBytes }
-                    }
-                }
-            )
-        }
         router.post("json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":1}"#)))
         }
@@ -148,12 +126,11 @@ func withUpstream(
 ) async throws {
     let port = NIOLockedValueBox(0)
     let endlessStopped = NIOLockedValueBox(false)
-    let floodWritten = NIOLockedValueBox(0)
     let connections = ConnectionCounts()
     var quiet = Logger(label: "upstream")
     quiet.logLevel = .critical
     let app = Application(
-        router: TestUpstream.router(endlessStopped: endlessStopped, floodWritten: floodWritten),
+        router: TestUpstream.router(endlessStopped: endlessStopped),
         server: .http1(configuration: .init(additionalChannelHandlers: [connections.handler()], idleTimeout: serverIdleTimeout)),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
@@ -168,8 +145,7 @@ func withUpstream(
         url: "http://127.0.0.1:\(port.withLockedValue { $0 })",
         forwarder: UpstreamForwarder(client: client),
         connections: connections,
-        endlessStopped: endlessStopped,
-        floodWritten: floodWritten
+        endlessStopped: endlessStopped
     )
     do {
         try await body(upstream)

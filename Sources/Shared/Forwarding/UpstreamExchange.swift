@@ -6,8 +6,9 @@ import NIOHTTP1
 /// arrived (with the whole body, for a small answer read whole), then feeds a streamed body to
 /// its reader with backpressure.
 ///
-/// Its state is only touched on `eventLoop` (the connection's); the caller's cancellation, the
-/// reader's demand and the reader going away hop onto it.
+/// Its state is only touched on `eventLoop` (the connection's), which is what makes it
+/// `Sendable`: every method that touches it asserts that loop (in debug builds), and the
+/// caller's cancellation, the reader's demand and the reader going away hop onto it.
 final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Sendable {
     typealias Producer = NIOThrowingAsyncSequenceProducer<
         ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, UpstreamExchange
@@ -49,6 +50,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
 
     /// Starts the clock (connecting counts), unless the exchange already ended.
     func startDeadline() {
+        eventLoop.assertInEventLoop()
         guard case .waiting = state else { return }
         deadlineTimer = eventLoop.scheduleTask(deadline: deadline) { self.abort(with: UpstreamError.timedOut) }
     }
@@ -56,6 +58,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
     /// Ties the exchange to the connection that sends it; false when it already ended (the
     /// caller left while a connection was found).
     func begin(on connection: UpstreamConnection) -> Bool {
+        eventLoop.assertInEventLoop()
         guard case .waiting = state else { return false }
         self.connection = connection
         return true
@@ -67,6 +70,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
     }
 
     func received(_ head: HTTPResponseHead) {
+        eventLoop.assertInEventLoop()
         guard case .waiting = state else { return }
         if readWhole, let length = head.headers.first(name: "content-length").flatMap(Int.init),
             length <= UpstreamAnswer.wholeBodyLimit
@@ -89,6 +93,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
     /// Takes a chunk of the body; false when the reader is behind (stop reading until
     /// ``produceMore()``).
     func received(_ chunk: ByteBuffer) -> Bool {
+        eventLoop.assertInEventLoop()
         switch state {
         case .collecting(let head, var body, let length):
             state = .finished  // no copy of `body` while it grows
@@ -104,6 +109,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
 
     /// Ends the exchange: answers (or fails) a caller still waiting, or ends the stream.
     func end(with error: (any Error)?) {
+        eventLoop.assertInEventLoop()
         let previous = state
         state = .finished
         connection = nil
@@ -130,6 +136,7 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
 
     /// Stops the request where it is (closing its connection) and ends with `error`.
     private func abort(with error: any Error) {
+        eventLoop.assertInEventLoop()
         if case .finished = state { return }
         connection?.abort()
         end(with: error)
