@@ -2,6 +2,7 @@ import Hummingbird
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Shared
 import Testing
 
@@ -60,6 +61,41 @@ import Testing
             let lines = String(buffer: received).split(separator: "\n").map { Int($0) }
             #expect(lines == (0..<TestUpstream.manyLines).map { $0 })
         }
+    }
+
+    @Test("a reader that stops reading stops the upstream: what is held in between stays bounded")
+    func backpressureBoundsWhatIsHeld() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = try await FloodingUpstream.start(on: group)
+        let client = UpstreamClient(group: group)
+        let answer = try await UpstreamForwarder(client: client).post(to: upstream.url + "/flood", stream: true)
+        guard case .streaming(let body) = answer.body else {
+            Issue.record("expected a stream")
+            return
+        }
+        var chunks = body.makeAsyncIterator()
+        let first = try #require(try await chunks.next())
+        // The reader now stops. The upstream may fill the loopback socket's buffers (tcp_rmem
+        // and tcp_wmem allow 36 MiB here) and the forwarder's four chunks, then must stall; it
+        // stalled at 4.0 MB in every run here. A forwarder that buffered without limit would
+        // take gigabytes in the same time.
+        var last = -1
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(100))
+            let written = upstream.written.withLockedValue { $0 }
+            if written == last { break }  // stalled
+            last = written
+        }
+        #expect(last < 64 << 20, "\(last) bytes went out while the reader took \(first.readableBytes)")
+        var resumed = false
+        for _ in 0..<100_000 where !resumed {
+            guard try await chunks.next() != nil else { break }
+            resumed = upstream.written.withLockedValue { $0 } > last
+        }
+        #expect(resumed, "reading again resumed the upstream")
+        await client.shutdown()
+        await upstream.stop()
+        try await group.shutdownGracefully()
     }
 
     @Test("a reader that stops early cancels the upstream request")
