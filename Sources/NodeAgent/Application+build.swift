@@ -13,18 +13,18 @@ import Shared
 func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
     let catalogue = ModelCatalogue(root: configuration.modelsDirectory)
-    let report = configuration.detection
-    let target = report.engineTarget ?? EngineTarget.resolve(report: report, engine: nil)
+    // One profile judges the models and sizes the ledger engines are placed with.
+    let host = HostProfile(report: configuration.detection, shape: configuration.shape, memoryBudgetBytes: configuration.memoryBudgetBytes)
     let state = AgentState(
         catalogue: catalogue,
-        host: HostProfile(report: report, shape: configuration.shape, memoryBudgetBytes: configuration.memoryBudgetBytes),
+        host: host,
         engines: configuration.engines,
         capacity: configuration.capacity
     )
     let engines = EnginePool(
         settings: configuration.engine,
         catalogue: configuration.engines,
-        ledger: DeviceLedger(target: target, ramBytes: report.memory.totalBytes, budget: configuration.memoryBudgetBytes),
+        ledger: host.ledger(on: host.target(for: .llamaServer)),
         policy: configuration.enginePolicy,
         client: client,
         logger: logger

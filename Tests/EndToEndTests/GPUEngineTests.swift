@@ -55,11 +55,13 @@ struct GPUEngineTests {
         var models: [Entry]
     }
 
-    static let decoder: JSONDecoder = {
+    /// An agent's document at `path`, decoded (snake-case keys).
+    static func get<Document: Decodable>(_ type: Document.Type, _ path: String, from agent: ManagedProcess, in fleet: Fleet) async throws -> Document
+    {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
+        return try decoder.decode(type, from: Data(try await fleet.callAgent(agent, .GET, path).body.utf8))
+    }
 
     static let chat = #"{"model": "\#(TestEnvironment.chatModel)", "max_tokens": 2, "messages": [{"role": "user", "content": "Hi"}]}"#
     static let embedding = #"{"model": "\#(TestEnvironment.embeddingModel)", "input": "hi"}"#
@@ -81,7 +83,7 @@ struct GPUEngineTests {
     @Test func theVulkanEngineRunsChatAndEmbeddingsOnTheVulkanDevice() async throws {
         try await withFleet(agents: 0) { fleet in
             let agent = try await fleet.startAgent(name: "vulkan", extraArguments: ["--allow-software-devices", "--slots", "1"])
-            let system = try Self.decoder.decode(SystemDocument.self, from: Data(try await fleet.callAgent(agent, .GET, "/v0/system").body.utf8))
+            let system = try await Self.get(SystemDocument.self, "/v0/system", from: agent, in: fleet)
             #expect(system.backend == "vulkan")
             #expect(system.engine?.backends.contains("Vulkan") == true)
             #expect(system.engineTarget?.backend == "vulkan")
@@ -102,7 +104,7 @@ struct GPUEngineTests {
                 #expect(layers.0 == layers.1 && layers.0 > 0, "\(model): \(layers.0)/\(layers.1) layers offloaded")
                 #expect(log.contains("Vulkan0 model buffer size"), "\(model)'s weights are not on Vulkan0")
             }
-            let running = try Self.decoder.decode(SystemDocument.self, from: Data(try await fleet.callAgent(agent, .GET, "/v0/system").body.utf8))
+            let running = try await Self.get(SystemDocument.self, "/v0/system", from: agent, in: fleet)
             #expect(running.runningEngines?.map(\.placement.devices) == [["Vulkan0"], ["Vulkan0"]])
             #expect(running.runningEngines?.allSatisfy { $0.load.map { $0.offloadedLayers == $0.layers } == true } == true)
         }
@@ -112,14 +114,14 @@ struct GPUEngineTests {
         try await withFleet(agents: 0) { fleet in
             let cpuOnly = fleet.environment.cpuOnlyLlamaServer
             let agent = try await fleet.startAgent(name: "cpu-engine", llamaServer: cpuOnly, extraArguments: ["--allow-software-devices"])
-            let system = try Self.decoder.decode(SystemDocument.self, from: Data(try await fleet.callAgent(agent, .GET, "/v0/system").body.utf8))
+            let system = try await Self.get(SystemDocument.self, "/v0/system", from: agent, in: fleet)
             #expect(system.backend == "vulkan", "detection still finds the Vulkan device")
             #expect(system.engine?.backends == ["CPU"])
             #expect(system.engineTarget?.backend == "cpu")
             let note = try #require(system.engineTarget?.note)
             #expect(note.hasPrefix("llama-server at \(cpuOnly.path) has no Vulkan backend: GGUF models will run on the CPU"))
 
-            let verdicts = try Self.decoder.decode(VerdictsDocument.self, from: Data(try await fleet.callAgent(agent, .GET, "/v0/models").body.utf8))
+            let verdicts = try await Self.get(VerdictsDocument.self, "/v0/models", from: agent, in: fleet)
             let gguf = verdicts.models.filter { $0.format == "gguf" }
             #expect(!gguf.isEmpty)
             for model in gguf {

@@ -118,7 +118,7 @@ build() {
             vulkan) flags+=(-DGGML_VULKAN=ON) targets+=(ggml-vulkan) ;;
         esac
     done
-    [ -x /usr/local/cuda/bin/nvcc ] && export PATH="/usr/local/cuda/bin:$PATH"
+    if [ -x /usr/local/cuda/bin/nvcc ]; then export PATH="/usr/local/cuda/bin:$PATH"; fi
     local shown=cpu
     [ "$list" = cpu ] || shown="cpu,$list"
     log "configuring llama-server b$LLAMA_BUILD (backends: $shown)"

@@ -22,28 +22,14 @@ struct ModelsCommand: AsyncParsableCommand {
 
     @OptionGroup var engineOption: EngineOption
 
-    @Option(help: "Parallel requests per engine, as serve would configure it (sizes the KV cache).")
-    var slots = ServingShape.default.slots
-
-    @Option(help: "Context tokens per parallel request, as serve would configure it.")
-    var contextPerSlot = ServingShape.default.contextPerSlot
-
-    @Flag(help: "Judge as serve --fit-context would: lower the context of models whose KV cache does not fit.")
-    var fitContext = false
-
-    @Option(help: "GiB engines may hold on each device, as serve's --memory-budget.")
-    var memoryBudget: Double?
+    @OptionGroup var serving: ServingOptions
 
     func run() async throws {
         let executable = try engineOption.locate()
         let report = await EngineOption.inspect(executable, report: try backendOption.detector().detect())
         let verdicts = AgentState.judge(
             ModelCatalogue(root: URL(fileURLWithPath: modelsDir)).scan(),
-            host: HostProfile(
-                report: report,
-                shape: ServingShape(slots: slots, contextPerSlot: contextPerSlot, fitsContext: fitContext),
-                memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) }
-            ),
+            host: HostProfile(report: report, shape: serving.shape, memoryBudgetBytes: serving.memoryBudgetBytes),
             engines: EngineCatalogue(managedFormats: executable == nil ? [] : [.gguf], declarations: engines)
         )
         if json {
@@ -57,7 +43,7 @@ struct ModelsCommand: AsyncParsableCommand {
             let memory = verdict.memory.map { " needs \(DetectionReport.gibibytes($0.totalBytes))" } ?? ""
             let state =
                 verdict.reason.map { "not served: \($0)" }
-                ?? "served by \(verdict.engine ?? "?") on \(verdict.runsOn?.displayName ?? "?")\(verdict.note.map { " (\($0))" } ?? "")"
+                ?? "served by \(verdict.engine?.rawValue ?? "?") on \(verdict.runsOn?.displayName ?? "?")\(verdict.note.map { " (\($0))" } ?? "")"
             print("\(model.id)\t\(model.format.displayName) \(model.kind.rawValue)\(memory)\t\(state)")
         }
     }

@@ -44,25 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "CPU threads per engine (default: half the cores, at least 1).")
     var threads: Int?
 
-    @Option(help: "Parallel requests per engine; also the capacity reported to the router.")
-    var slots = 4
-
-    @Option(help: "Context tokens per parallel request (capped by the model's own context).")
-    var contextPerSlot = 2048
-
-    @Flag(help: "Serve a model whose KV cache does not fit at --context-per-slot with less context instead of refusing it.")
-    var fitContext = false
-
-    /// Slots and context per slot as the options set them.
-    var shape: ServingShape { ServingShape(slots: slots, contextPerSlot: contextPerSlot, fitsContext: fitContext) }
+    @OptionGroup var serving: ServingOptions
 
     @Option(help: "Unload an engine after this many idle seconds (0 keeps engines loaded).")
     var idleUnload = 600.0
-
-    @Option(
-        help: "GiB engines may hold on each device (default: 90 % of each device's free memory at start; on the CPU, 80 % of RAM)."
-    )
-    var memoryBudget: Double?
 
     @Option(help: "A model to start with the agent and keep loaded (repeatable).")
     var preload: [String] = []
@@ -111,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
                     guardExecutable: Self.ownExecutable,
                     logDirectory: URL(fileURLWithPath: logDir ?? Self.defaultStateDirectory + "/logs"),
                     threads: threads ?? EngineSettings.defaultThreads,
-                    shape: shape,
+                    shape: serving.shape,
                     startTimeout: .seconds(120),
                     environment: EngineEnvironment.variables(for: report, base: ProcessInfo.processInfo.environment)
                 )
@@ -120,10 +105,10 @@ struct ServeCommand: AsyncParsableCommand {
                 idleTimeout: idleUnload > 0 ? .milliseconds(Int(idleUnload * 1000)) : nil,
                 preload: Set(preload)
             ),
-            memoryBudgetBytes: memoryBudget.map { Int64($0 * 1_073_741_824) },
-            shape: shape,
+            memoryBudgetBytes: serving.memoryBudgetBytes,
+            shape: serving.shape,
             engines: EngineCatalogue(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
-            capacity: slots,
+            capacity: serving.slots,
             nodeName: name ?? ProcessInfo.processInfo.hostName,
             downloads: downloadSettings
         )
@@ -145,10 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         for origin in downloadOrigin where DownloadSettings.origin(of: origin) == nil {
             throw ValidationError("--download-origin \(origin) is not an http(s) origin")
         }
-        guard (1...256).contains(slots) else { throw ValidationError("--slots must be between 1 and 256") }
         guard idleUnload >= 0 else { throw ValidationError("--idle-unload cannot be negative") }
-        guard memoryBudget.map({ $0 > 0 }) ?? true else { throw ValidationError("--memory-budget must be positive") }
-        guard contextPerSlot >= 64 else { throw ValidationError("--context-per-slot must be at least 64") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelsDir, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("--models-dir \(modelsDir) is not a directory")

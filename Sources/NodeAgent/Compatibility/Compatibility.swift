@@ -12,7 +12,7 @@ enum Compatibility {
         }
         if let problem = model.fileProblem { return refuse(problem) }
         // Where it would compute: on the engine's target when an engine serves the format.
-        let target = engine.map { host.target(forEngine: $0) }
+        let target = engine.map { host.target(for: $0) }
         guard model.backends.contains(target?.backend ?? host.backend) else {
             return refuse(backendReason(model, host: host.backend, target: target))
         }
@@ -20,7 +20,7 @@ enum Compatibility {
             return refuse("no engine on this node serves \(model.format.displayName) (declare one with --engine \(model.format.rawValue)=URL)")
         }
         if target.unusable { return refuse(target.note ?? "the engine does not run") }
-        let capacities = host.capacities(on: target, forEngine: engine)
+        let capacities = host.capacities(on: target, for: engine)
         if let reason = memoryReason(memory, capacities: capacities, on: target.backend) {
             guard host.shape.fitsContext, let fitted = fitContext(model, capacity: capacities.reduce(0, +), shape: host.shape) else {
                 return refuse(reason)

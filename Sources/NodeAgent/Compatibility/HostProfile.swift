@@ -1,63 +1,54 @@
-/// What compatibility needs to know about the host: its detected backend and devices, where
-/// the managed engine actually computes, how engines are shaped, and the RAM.
+/// What compatibility needs to know about the host: where models compute (the detected backend
+/// and devices for external engines, the managed engine's own target for GGUF), how engines are
+/// shaped, what they may hold, and the RAM.
 struct HostProfile: Sendable, Equatable {
-    /// The backend detection chose.
-    var backend: Backend
-    /// Total memory of each usable device of that backend (empty on the CPU, or when a forced
-    /// backend has no detected device). Judges models of external engines.
-    var deviceMemoryBytes: [Int64]
+    /// The detected backend and its usable devices: where external engines compute.
+    var detected: EngineTarget
+    /// Where the managed `llama-server` computes; nil takes it as computing on ``detected``.
+    var engine: EngineTarget?
     /// System RAM, which CPU inference uses.
     var ramBytes: Int64
-    /// Where the managed `llama-server` computes; nil judges it as running on `backend`.
-    var engine: EngineTarget?
     /// Slots and context per slot of the engines the agent starts.
     var shape: ServingShape
     /// What managed engines may hold per device (`--memory-budget`); nil: the ledger's defaults.
     var memoryBudgetBytes: Int64?
 
-    init(
-        backend: Backend,
-        deviceMemoryBytes: [Int64],
-        ramBytes: Int64,
-        engine: EngineTarget? = nil,
-        shape: ServingShape = .default,
-        memoryBudgetBytes: Int64? = nil
-    ) {
-        self.backend = backend
-        self.deviceMemoryBytes = deviceMemoryBytes
-        self.ramBytes = ramBytes
+    /// The backend detection chose.
+    var backend: Backend { detected.backend }
+
+    init(detected: EngineTarget, engine: EngineTarget?, ramBytes: Int64, shape: ServingShape = .default, memoryBudgetBytes: Int64? = nil) {
+        self.detected = detected
         self.engine = engine
+        self.ramBytes = ramBytes
         self.shape = shape
         self.memoryBudgetBytes = memoryBudgetBytes
     }
 
     init(report: DetectionReport, shape: ServingShape = .default, memoryBudgetBytes: Int64? = nil) {
         self.init(
-            backend: report.backend,
-            deviceMemoryBytes: report.devices.map(\.memoryTotalBytes),
-            ramBytes: report.memory.totalBytes,
+            detected: EngineTarget.resolve(report: report, engine: nil),
             engine: report.engineTarget,
+            ramBytes: report.memory.totalBytes,
             shape: shape,
             memoryBudgetBytes: memoryBudgetBytes
         )
     }
 
+    /// Where a model served by `engine` computes.
+    func target(for engine: EngineKind) -> EngineTarget {
+        engine == .llamaServer ? self.engine ?? detected : detected
+    }
+
     /// What a model may use on each device of `target`: for the managed engine, what its
     /// ledger lets engines hold (so a model judged executable can be placed); for an external
     /// engine, the devices' memory (RAM on the CPU).
-    func capacities(on target: EngineTarget, forEngine engine: String) -> [Int64] {
-        if engine == "llama-server" {
-            return DeviceLedger(target: target, ramBytes: ramBytes, budget: memoryBudgetBytes).accounts.map(\.capacityBytes)
-        }
+    func capacities(on target: EngineTarget, for engine: EngineKind) -> [Int64] {
+        if engine == .llamaServer { return ledger(on: target).accounts.map(\.capacityBytes) }
         return target.backend == .cpu ? [ramBytes] : target.devices.map(\.memoryTotalBytes)
     }
 
-    /// Where a model served by `engine` (`llama-server` or `external`) computes.
-    func target(forEngine engine: String) -> EngineTarget {
-        if engine == "llama-server", let target = self.engine { return target }
-        let devices = deviceMemoryBytes.enumerated().map { index, bytes in
-            TargetDevice(name: "\(backend.rawValue)\(index)", detectedName: "", memoryTotalBytes: bytes, memoryFreeBytes: bytes)
-        }
-        return EngineTarget(backend: backend, devices: backend == .cpu ? [] : devices)
+    /// The ledger managed engines are placed with on `target`.
+    func ledger(on target: EngineTarget) -> DeviceLedger {
+        DeviceLedger(target: target, ramBytes: ramBytes, budget: memoryBudgetBytes)
     }
 }

@@ -13,7 +13,7 @@ struct ModelVerdicts: ResponseEncodable, Sendable {
         var requiredMemoryBytes: Int64
         var contextLength: Int?
         var executable: Bool
-        var engine: String?
+        var engine: EngineKind?
         /// The backend it computes on when served.
         var runsOn: String?
         var reason: String?

@@ -13,11 +13,17 @@ struct EngineCatalogue: Sendable, Equatable {
         for declaration in declarations { external[declaration.format] = declaration.url }
     }
 
-    /// `external` or `llama-server` for a format this node serves; nil otherwise.
-    func engine(for format: ModelFormat) -> String? {
-        if external[format] != nil { return "external" }
-        return managedFormats.contains(format) ? "llama-server" : nil
+    /// Who serves a format on this node; nil when nobody does.
+    func engine(for format: ModelFormat) -> EngineKind? {
+        if external[format] != nil { return .external }
+        return managedFormats.contains(format) ? .llamaServer : nil
     }
+}
+
+/// Who serves a model: the `llama-server` the agent manages, or an engine declared external.
+enum EngineKind: String, Codable, Sendable {
+    case llamaServer = "llama-server"
+    case external
 }
 
 /// One `--engine FORMAT=URL` argument.

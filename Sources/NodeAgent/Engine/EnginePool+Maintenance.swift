@@ -9,7 +9,7 @@ extension EnginePool {
         for (id, entry) in loaded where entry.active == 0 && !served.contains(id) {
             await unload(entry, because: "stopping the engine of a model no longer served")
         }
-        for (id, entry) in loaded where !entry.engine.isRunning && loaded[id]?.engine === entry.engine {
+        for (id, entry) in loaded where !entry.engine.isRunning {
             removeExited(id)
             recordFailure(id, reason: "engine exited unexpectedly (status \(entry.engine.terminationStatus))")
             crashed[id] = entry.model

@@ -25,13 +25,8 @@ struct NodeProtocolController<Context: RequestContext> {
         let nodeURL = registration.url.hasSuffix("/") ? String(registration.url.dropLast()) : registration.url
         var normalized = registration
         normalized.url = nodeURL
-        let models: [String]
-        do throws(NodeRegistrationError) {
-            models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
-            guard !models.isEmpty else { throw .noExecutableModels }
-        } catch {
-            throw Self.envelope(error)
-        }
+        let models = try await pull(nodeURL, logger: context.logger)
+        guard !models.isEmpty else { throw Self.envelope(.noExecutableModels) }
         let id = await registry.register(normalized, models: models)
         context.logger.info("node registered", metadata: ["node.id": "\(id)", "node.name": "\(registration.name)", "models": "\(models.count)"])
         return NodeRegistrationReply(nodeID: id, models: models, heartbeatIntervalSeconds: heartbeatInterval.seconds)
@@ -48,17 +43,21 @@ struct NodeProtocolController<Context: RequestContext> {
         case .current:
             break
         case .refreshModels(let url):
-            let models: [String]
-            do {
-                models = try await fetcher.fetch(from: url, logger: context.logger)
-            } catch {
-                throw Self.envelope(error)
-            }
+            let models = try await pull(url, logger: context.logger)
             await registry.updateModels(nodeID: nodeID, models: models)
             context.logger.info("node models refreshed", metadata: ["node.id": "\(nodeID)", "models": "\(models.count)"])
         }
         await registrations.record(nodeID: nodeID, beat.downloads ?? [])
         return NodeHeartbeatReply(registrationsVersion: await registrations.list.version)
+    }
+
+    /// The node's model list, or the refusal the agent sees when it cannot be read.
+    private func pull(_ nodeURL: String, logger: Logger) async throws(OpenAIError) -> [String] {
+        do {
+            return try await fetcher.fetch(from: nodeURL, logger: logger)
+        } catch {
+            throw Self.envelope(error)
+        }
     }
 
     /// A refused registration as the agent sees it: 422 with the reason.

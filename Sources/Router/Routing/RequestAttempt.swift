@@ -5,10 +5,11 @@ import NIOHTTP1
 import Shared
 
 /// One attempt at one node, from the slot's lease to its release. It forwards the request,
-/// classifies what came back (``AttemptOutcome``), and records the outcome in ``finish(_:logger:)``
-/// — the slot's release, an exclusion with its metric, the request's metrics and log line —
-/// exactly once on every path: a failure before the answer, a busy node, an answer relayed to
-/// its end, a node that breaks off, a client that leaves.
+/// classifies what came back (``AttemptOutcome``), and records the outcome in
+/// ``finish(_:logger:)`` — the slot's release, an exclusion with its metric, a busy node's log
+/// line — exactly once on every path: a failure before the answer, a busy node, an answer
+/// relayed to its end (whose completion also records the request's metrics and log entry), a
+/// node that breaks off, a client that leaves.
 struct RequestAttempt: Sendable {
     let lease: NodeLease
     let request: RoutedRequest

@@ -32,7 +32,7 @@ import Testing
         let root = try TemporaryDirectory()
         defer { root.remove() }
         try Self.makeModels(in: root.url)
-        let host = HostProfile(backend: backend, deviceMemoryBytes: [], ramBytes: 16 << 30)
+        let host = HostProfile.fixture(backend, devices: [], ramBytes: 16 << 30)
         let verdicts = AgentState.judge(ModelCatalogue(root: root.url).scan(), host: host, engines: engines)
         return (Set(verdicts.filter(\.isExecutable).map(\.model.id)), verdicts)
     }
@@ -65,15 +65,15 @@ import Testing
 
     @Test func memoryMustFitTheDevicesTogether() {
         let model = LocalModel(id: "big", format: .gguf, file: URL(fileURLWithPath: "/m.gguf"), kind: .chat, sizeBytes: 12 << 30, contextLength: nil)
-        let small = HostProfile(backend: .cuda, deviceMemoryBytes: [8 << 30, 6 << 30], ramBytes: 64 << 30)
+        let small = HostProfile.fixture(.cuda, devices: [8 << 30, 6 << 30], ramBytes: 64 << 30)
         let verdict = Compatibility.verdict(for: model, on: small, engines: EngineCatalogue())
         // Engines may hold 90 % of each device: 7.2 + 5.4 GiB.
         #expect(verdict.reason == "needs 14.5 GiB, more than the 12.6 GiB engines may use on its 2 CUDA devices together")
-        let split = HostProfile(backend: .cuda, deviceMemoryBytes: [10 << 30, 8 << 30], ramBytes: 64 << 30)
+        let split = HostProfile.fixture(.cuda, devices: [10 << 30, 8 << 30], ramBytes: 64 << 30)
         #expect(Compatibility.verdict(for: model, on: split, engines: EngineCatalogue()).isExecutable, "split across two devices")
-        let large = HostProfile(backend: .cuda, deviceMemoryBytes: [80 << 30], ramBytes: 64 << 30)
+        let large = HostProfile.fixture(.cuda, devices: [80 << 30], ramBytes: 64 << 30)
         #expect(Compatibility.verdict(for: model, on: large, engines: EngineCatalogue()).isExecutable)
-        let cpu = HostProfile(backend: .cpu, deviceMemoryBytes: [], ramBytes: 8 << 30)
+        let cpu = HostProfile.fixture(.cpu, devices: [], ramBytes: 8 << 30)
         #expect(Compatibility.verdict(for: model, on: cpu, engines: EngineCatalogue()).reason?.contains("of this host's RAM") == true)
     }
 
@@ -97,5 +97,16 @@ import Testing
         #expect(EngineDeclaration(argument: "onnx=http://x") == nil)
         #expect(EngineDeclaration(argument: "mlx=ftp://x") == nil)
         #expect(EngineDeclaration(argument: "mlx") == nil)
+    }
+}
+
+extension HostProfile {
+    /// A host whose detected `backend` has devices of these sizes (GiB figures as bytes), no
+    /// engine probe: the managed engine computes where detection says.
+    static func fixture(_ backend: Backend, devices: [Int64], ramBytes: Int64) -> HostProfile {
+        let targets = devices.enumerated().map { index, bytes in
+            TargetDevice(name: "\(backend.rawValue)\(index)", detectedName: "device \(index)", memoryTotalBytes: bytes, memoryFreeBytes: bytes)
+        }
+        return HostProfile(detected: EngineTarget(backend: backend, devices: targets), engine: nil, ramBytes: ramBytes)
     }
 }

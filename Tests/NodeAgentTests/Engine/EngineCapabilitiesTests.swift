@@ -75,7 +75,7 @@ import Testing
         #expect(engine.devices.last?.memoryFreeBytes == 48000 << 20)
     }
 
-    @Test func outputThatIsNotAnEnginesIsAProblem() {
+    @Test func outputThatIsNotFromAnEngineIsAProblem() {
         let engine = EngineCapabilities.parse(path: "/bin/true", versionOutput: "", devicesOutput: "")
         #expect(engine.problem != nil)
     }

@@ -51,13 +51,12 @@ import Testing
             sizeBytes: 5 << 30
         )
         let host = HostProfile(
-            backend: .cuda,
-            deviceMemoryBytes: [],
-            ramBytes: 64 << 30,
+            detected: EngineTarget(backend: .cuda, devices: []),
             engine: EngineTarget(
                 backend: .cuda,
                 devices: [TargetDevice(name: "CUDA0", detectedName: "GPU", memoryTotalBytes: 12 << 30, memoryFreeBytes: 12 << 30)]
             ),
+            ramBytes: 64 << 30,
             shape: ServingShape(slots: 4, contextPerSlot: 32_768)
         )
         let verdict = Compatibility.verdict(for: big, on: host, engines: EngineCatalogue())
@@ -84,12 +83,8 @@ import Testing
     @Test func aCPUOnlyEngineOnAGPUHostIsJudgedAgainstRAM() throws {
         let smol = try model(.model(architecture: "llama", shape: GGUFFixture.smolLM2), sizeBytes: 98_362_432)
         let note = "llama-server at /cpu has no Vulkan backend: GGUF models will run on the CPU"
-        let host = HostProfile(
-            backend: .vulkan,
-            deviceMemoryBytes: [1 << 20],
-            ramBytes: 16 << 30,
-            engine: EngineTarget(backend: .cpu, devices: [], note: note)
-        )
+        let vulkan = HostProfile.fixture(.vulkan, devices: [1 << 20], ramBytes: 16 << 30)
+        let host = HostProfile(detected: vulkan.detected, engine: EngineTarget(backend: .cpu, devices: [], note: note), ramBytes: 16 << 30)
         let verdict = Compatibility.verdict(for: smol, on: host, engines: EngineCatalogue())
         #expect(verdict.isExecutable, "a 1 MiB Vulkan device would refuse it; 16 GiB of RAM does not")
         #expect(verdict.runsOn == .cpu)

@@ -31,7 +31,7 @@ extension EngineCapabilities {
                 inList = true
             } else if inList, let device = Self.device(from: line) {
                 devices.append(device)
-                add(String(device.name.prefix { !$0.isNumber }))
+                add(device.backend?.engineName ?? String(device.name.prefix { !$0.isNumber }))
             }
         }
         let problem: String? =

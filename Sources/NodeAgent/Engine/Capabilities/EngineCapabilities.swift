@@ -22,10 +22,10 @@ struct EngineCapabilities: Codable, Sendable, Equatable {
         case path, version, backends, devices, problem, warning
     }
 
-    /// Whether the engine has the backend that llama.cpp names `name` for `backend`.
+    /// Whether the engine has `backend` (the CPU always; OpenCL never, see ``Backend/engineName``).
     func has(_ backend: Backend) -> Bool {
         guard let name = backend.engineName else { return backend == .cpu }
-        return backends.contains(name) || devices.contains { $0.backend == backend }
+        return backends.contains(name)
     }
 
     /// The engine's devices of `backend`, in the engine's order.
