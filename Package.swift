@@ -17,8 +17,6 @@ let package = Package(
     products: [
         .executable(name: "switchyard-router", targets: ["SwitchyardRouter"]),
         .executable(name: "switchyard-agent", targets: ["SwitchyardAgent"]),
-        // A stand-in CUDA driver for the detection tests; never shipped.
-        .library(name: "FakeCUDA", type: .dynamic, targets: ["FakeCUDA"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -52,7 +50,6 @@ let package = Package(
             path: "Sources/GPUShims",
             linkerSettings: [.linkedLibrary("dl")]
         ),
-        .target(name: "FakeCUDA"),
         .executableTarget(
             name: "SwitchyardRouter",
             dependencies: [
@@ -120,7 +117,10 @@ let package = Package(
             dependencies: [
                 "SwitchyardAgent",
                 "Shared",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

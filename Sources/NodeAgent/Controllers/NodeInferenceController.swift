@@ -63,7 +63,7 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
                 logger.info("client left before the engine answered", metadata: ["model": "\(model.id)"])
                 throw error
             }
-            logger.error("engine request failed", metadata: ["model": "\(model.id)", "error": "\(UpstreamErrorSummary.describe(error))"])
+            logger.error("engine request failed", metadata: ["model": "\(model.id)", "error": "\(NetworkErrorSummary.describe(error))"])
             throw OpenAIError.upstreamError("The engine for '\(model.id)' did not answer.")
         }
     }

@@ -23,7 +23,7 @@ struct FileFetcher: Sendable {
             throw DownloadFailure.permanent("its URL is not from an allowed origin (allow the hub with --download-origin or HF_ENDPOINT)")
         }
         let partial = destination.appendingPathExtension("partial")
-        if !FileManager.default.fileExists(atPath: partial.path) { FileManager.default.createFile(atPath: partial.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: partial.path) { _ = FileManager.default.createFile(atPath: partial.path, contents: nil) }
         var offset = Int64(try FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int ?? 0)
         if offset < file.sizeBytes {
             offset = try await transfer(file, into: partial, from: offset, progress: progress)
@@ -51,7 +51,7 @@ struct FileFetcher: Sendable {
         do {
             response = try await client.execute(request, deadline: .distantFuture, logger: logger)
         } catch {
-            throw DownloadFailure.transient(UpstreamErrorSummary.describe(error))
+            throw DownloadFailure.transient(NetworkErrorSummary.describe(error))
         }
         var written = offset
         switch response.status.code {
@@ -87,7 +87,7 @@ struct FileFetcher: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw DownloadFailure.transient("the transfer broke off at byte \(written): \(UpstreamErrorSummary.describe(error))")
+            throw DownloadFailure.transient("the transfer broke off at byte \(written): \(NetworkErrorSummary.describe(error))")
         }
         guard written == file.sizeBytes else { throw DownloadFailure.transient("the transfer ended at byte \(written) of \(file.sizeBytes)") }
         return written

@@ -127,7 +127,7 @@ struct RouterLink: Service {
 
     /// The router's own rejections as they are; transport failures without addresses.
     private static func summary(of error: any Error) -> String {
-        (error as? RouterLinkError).map(String.init(describing:)) ?? UpstreamErrorSummary.describe(error)
+        (error as? RouterLinkError).map(String.init(describing:)) ?? NetworkErrorSummary.describe(error)
     }
 
     private static func errorMessage(in body: ByteBuffer) -> String {

@@ -37,7 +37,7 @@ struct AdminNodesController<Context: RequestContext> {
         } catch let error as AgentClient.UnexpectedStatus {
             throw OpenAIError.upstreamError("The node answered \(error.code).")
         } catch {
-            throw OpenAIError.upstreamError("The node could not be reached: \(UpstreamErrorSummary.describe(error)).")
+            throw OpenAIError.upstreamError("The node could not be reached: \(NetworkErrorSummary.describe(error)).")
         }
     }
 

@@ -47,7 +47,7 @@ struct ModelRegistrationController<Context: RequestContext> {
         let segments = context.parameters.getCatchAll()
         guard segments.count >= 2, segments.last == "manifest" else { throw OpenAIError.routeNotFound(request.uri.path) }
         let id = Self.modelID(segments.dropLast())
-        guard let model = await registrations.model(id) else { throw OpenAIError.notRegistered(id) }
+        guard let model = await registrations.model(id) else { throw ModelRegistrationError.notRegistered(id: id) }
         return model
     }
 

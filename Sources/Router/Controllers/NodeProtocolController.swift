@@ -25,8 +25,8 @@ struct NodeProtocolController<Context: RequestContext> {
         let nodeURL = registration.url.hasSuffix("/") ? String(registration.url.dropLast()) : registration.url
         var normalized = registration
         normalized.url = nodeURL
-        let models = try await pull(nodeURL, logger: context.logger)
-        guard !models.isEmpty else { throw Self.envelope(.noExecutableModels) }
+        let models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
+        guard !models.isEmpty else { throw NodeRegistrationError.noExecutableModels }
         let id = await registry.register(normalized, models: models)
         context.logger.info("node registered", metadata: ["node.id": "\(id)", "node.name": "\(registration.name)", "models": "\(models.count)"])
         return NodeRegistrationReply(nodeID: id, models: models, heartbeatIntervalSeconds: heartbeatInterval.seconds)
@@ -43,30 +43,11 @@ struct NodeProtocolController<Context: RequestContext> {
         case .current:
             break
         case .refreshModels(let url):
-            let models = try await pull(url, logger: context.logger)
+            let models = try await fetcher.fetch(from: url, logger: context.logger)
             await registry.updateModels(nodeID: nodeID, models: models)
             context.logger.info("node models refreshed", metadata: ["node.id": "\(nodeID)", "models": "\(models.count)"])
         }
         await registrations.record(nodeID: nodeID, beat.downloads ?? [])
         return NodeHeartbeatReply(registrationsVersion: await registrations.list.version)
-    }
-
-    /// The node's model list, or the refusal the agent sees when it cannot be read.
-    private func pull(_ nodeURL: String, logger: Logger) async throws(OpenAIError) -> [String] {
-        do {
-            return try await fetcher.fetch(from: nodeURL, logger: logger)
-        } catch {
-            throw Self.envelope(error)
-        }
-    }
-
-    /// A refused registration as the agent sees it: 422 with the reason.
-    static func envelope(_ error: NodeRegistrationError) -> OpenAIError {
-        let (message, code) =
-            switch error {
-            case .modelListUnavailable(let reason): (reason, "model_list_unavailable")
-            case .noExecutableModels: ("the node lists no executable models", "no_executable_models")
-            }
-        return OpenAIError(status: .unprocessableContent, message: "Registration rejected: \(message).", type: "invalid_request_error", code: code)
     }
 }

@@ -26,23 +26,24 @@ struct ArtifactSelection: Sendable, Equatable {
         "chat_template.json", "preprocessor_config.json",
     ]
 
-    /// - Throws: ``OpenAIError`` 400 `no_usable_artifact` when nothing (or not the named file) fits.
-    static func choose(from info: HubModelInfo, file: String?, format: String?) throws(OpenAIError) -> ArtifactSelection {
+    /// - Throws: ``ModelRegistrationError/noUsableArtifact(message:param:)`` when nothing (or not
+    ///   the named file) fits; ``ModelRegistrationError/invalidField(message:param:)`` for an unknown format.
+    static func choose(from info: HubModelInfo, file: String?, format: String?) throws(ModelRegistrationError) -> ArtifactSelection {
         if let format, !["gguf", "safetensors", "mlx"].contains(format) {
-            throw OpenAIError.invalidRequest("'format' must be gguf, safetensors or mlx.", param: "format")
+            throw .invalidField(message: "'format' must be gguf, safetensors or mlx.", param: "format")
         }
         let byPath = Dictionary(info.siblings.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let isMLX = format == "mlx" || info.libraryName == "mlx" || info.tags.contains("mlx")
         if let file {
             guard let sibling = byPath[file] else {
-                throw OpenAIError.noUsableArtifact("The repository '\(info.id)' has no file '\(file)'.", param: "file")
+                throw .noUsableArtifact(message: "The repository '\(info.id)' has no file '\(file)'.", param: "file")
             }
             if file.hasSuffix(".gguf") { return try gguf(named: sibling, in: byPath) }
             if file.hasSuffix(".safetensors") || file.hasSuffix(".safetensors.index.json") {
                 return try weightSet(in: info, directory: (file as NSString).deletingLastPathComponent, isMLX: isMLX)
             }
-            throw OpenAIError.noUsableArtifact(
-                "'\(file)' is not a model file: name a .gguf, .safetensors or .safetensors.index.json file.",
+            throw .noUsableArtifact(
+                message: "'\(file)' is not a model file: name a .gguf, .safetensors or .safetensors.index.json file.",
                 param: "file"
             )
         }
@@ -53,7 +54,7 @@ struct ArtifactSelection: Sendable, Equatable {
             return try gguf(named: best.sorted { $0.path < $1.path }[0], in: byPath)
         }
         if format == "gguf" {
-            throw OpenAIError.noUsableArtifact("The repository '\(info.id)' has no GGUF file.", param: "format")
+            throw .noUsableArtifact(message: "The repository '\(info.id)' has no GGUF file.", param: "format")
         }
         return try weightSet(in: info, directory: "", isMLX: isMLX)
     }
@@ -65,28 +66,31 @@ struct ArtifactSelection: Sendable, Equatable {
         return (position, files.reduce(0) { $0 + $1.sizeBytes }, path)
     }
 
-    private static func gguf(named sibling: HubModelInfo.Sibling, in byPath: [String: HubModelInfo.Sibling]) throws(OpenAIError) -> ArtifactSelection
-    {
+    private static func gguf(
+        named sibling: HubModelInfo.Sibling,
+        in byPath: [String: HubModelInfo.Sibling]
+    ) throws(ModelRegistrationError) -> ArtifactSelection {
         guard let split = SplitGGUF(path: sibling.path) else {
             return ArtifactSelection(format: "gguf", quantization: quantization(in: sibling.path), files: [sibling])
         }
         let parts = split.allPaths.map { byPath[$0] }
         guard parts.allSatisfy({ $0 != nil }) else {
-            throw OpenAIError.noUsableArtifact("The split GGUF set '\(split.stem)' is missing parts in the repository.", param: "file")
+            throw .noUsableArtifact(message: "The split GGUF set '\(split.stem)' is missing parts in the repository.", param: "file")
         }
         return ArtifactSelection(format: "gguf", quantization: quantization(in: sibling.path), files: parts.compactMap { $0 })
     }
 
     /// A safetensors (or MLX) set in `directory`: `config.json`, the weights (one file, or an
     /// index and every shard), and the tokenizer and generation files present.
-    private static func weightSet(in info: HubModelInfo, directory: String, isMLX: Bool) throws(OpenAIError) -> ArtifactSelection {
+    private static func weightSet(in info: HubModelInfo, directory: String, isMLX: Bool) throws(ModelRegistrationError) -> ArtifactSelection {
         let prefix = directory.isEmpty ? "" : directory + "/"
         let here = info.siblings.filter { $0.path.hasPrefix(prefix) && !$0.path.dropFirst(prefix.count).contains("/") }
         let names = Set(here.map { String($0.path.dropFirst(prefix.count)) })
         let weights = here.filter { $0.path.hasSuffix(".safetensors") }
         guard names.contains("config.json"), !weights.isEmpty else {
-            throw OpenAIError.noUsableArtifact(
-                "The repository '\(info.id)' has no usable artifact: no GGUF file, and no safetensors weights with a config.json."
+            throw .noUsableArtifact(
+                message: "The repository '\(info.id)' has no usable artifact: no GGUF file, and no safetensors weights with a config.json.",
+                param: "repo"
             )
         }
         let wanted = companionFiles.union(["model.safetensors.index.json"])

@@ -13,8 +13,9 @@ struct HubClient: Sendable {
     let settings: HubSettings
 
     /// The repository's model info at `revision` (default branch when nil), with file sizes and hashes.
-    /// - Throws: ``OpenAIError``: 404 `repository_not_found` / `revision_not_found`, 502 `hub_unavailable`.
-    func modelInfo(repo: String, revision: String?, logger: Logger) async throws(OpenAIError) -> HubModelInfo {
+    /// - Throws: ``ModelRegistrationError``: an unknown repository or revision, a gated one, or a
+    ///   hub that does not answer.
+    func modelInfo(repo: String, revision: String?, logger: Logger) async throws(ModelRegistrationError) -> HubModelInfo {
         var path = "/api/models/\(repo)"
         if let revision { path += "/revision/\(Self.encode(revision, slashes: true))" }
         let (status, headers, body) = try await get(settings.endpoint + path + "?blobs=true", logger: logger)
@@ -23,22 +24,22 @@ struct HubClient: Sendable {
             do {
                 return try JSONDecoder().decode(HubModelInfo.self, from: body)
             } catch {
-                throw OpenAIError.hubUnavailable("its model info for '\(repo)' could not be read")
+                throw .hubUnavailable(detail: "its model info for '\(repo)' could not be read")
             }
         case 401, 404:
             if headers.first(name: "x-error-code") == "RevisionNotFound", let revision {
-                throw OpenAIError.revisionNotFound(revision, repo: repo)
+                throw .revisionNotFound(revision: revision, repo: repo)
             }
-            throw OpenAIError.repositoryNotFound(repo)
+            throw .repositoryNotFound(repo: repo)
         case 403:
-            throw OpenAIError.gatedRepository(repo, hasToken: settings.token != nil)
+            throw .gatedRepository(repo: repo, hasToken: settings.token != nil)
         default:
-            throw OpenAIError.hubUnavailable("it answered \(status.code)")
+            throw .hubUnavailable(detail: "it answered \(status.code)")
         }
     }
 
     /// Whether the router's token may download `file` (for gated repositories): a HEAD on its URL.
-    func mayDownload(_ url: String, logger: Logger) async throws(OpenAIError) -> Bool {
+    func mayDownload(_ url: String, logger: Logger) async throws(ModelRegistrationError) -> Bool {
         var request = HTTPClientRequest(url: url)
         request.method = .HEAD
         authorize(&request)
@@ -46,7 +47,7 @@ struct HubClient: Sendable {
             let response = try await client.execute(request, timeout: settings.timeout, logger: logger)
             return !(response.status == .unauthorized || response.status == .forbidden)
         } catch {
-            throw OpenAIError.hubUnavailable(UpstreamErrorSummary.describe(error))
+            throw .hubUnavailable(detail: NetworkErrorSummary.describe(error))
         }
     }
 
@@ -55,15 +56,15 @@ struct HubClient: Sendable {
         "\(settings.endpoint)/\(repo)/resolve/\(commit)/\(Self.encode(path, slashes: false))"
     }
 
-    private func get(_ url: String, logger: Logger) async throws(OpenAIError) -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
+    private func get(_ url: String, logger: Logger) async throws(ModelRegistrationError) -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
         var request = HTTPClientRequest(url: url)
         authorize(&request)
         do {
             let response = try await client.execute(request, timeout: settings.timeout, logger: logger)
             return (response.status, response.headers, try await response.body.collect(upTo: 32 << 20))
         } catch {
-            logger.warning("hub request failed", metadata: ["reason": "\(UpstreamErrorSummary.describe(error))"])
-            throw OpenAIError.hubUnavailable(UpstreamErrorSummary.describe(error))
+            logger.warning("hub request failed", metadata: ["reason": "\(NetworkErrorSummary.describe(error))"])
+            throw .hubUnavailable(detail: NetworkErrorSummary.describe(error))
         }
     }
 

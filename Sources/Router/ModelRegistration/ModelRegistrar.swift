@@ -25,18 +25,18 @@ struct ModelRegistrar: Sendable {
     static let knownBackends: Set<String> = ["cuda", "rocm", "vulkan", "opencl", "metal", "cpu"]
 
     /// Registers the model the request names.
-    /// - Throws: ``OpenAIError`` with the codes of ``HubClient`` and ``ArtifactSelection``, 403
-    ///   `gated_repo`, 409 `model_already_registered`.
-    func register(_ request: Request, logger: Logger) async throws(OpenAIError) -> RegisteredModel {
+    /// - Throws: ``ModelRegistrationError``: what ``HubClient`` and ``ArtifactSelection`` throw,
+    ///   a gated repository the token cannot open, or an ID registered already.
+    func register(_ request: Request, logger: Logger) async throws(ModelRegistrationError) -> RegisteredModel {
         let reference = try RepoReference(request.repo, revision: request.revision, file: request.file)
         if let backends = request.backends, backends.isEmpty || !backends.allSatisfy(Self.knownBackends.contains) {
-            throw OpenAIError.invalidRequest(
-                "'backends' must list some of: \(Self.knownBackends.sorted().joined(separator: ", ")).",
+            throw .invalidField(
+                message: "'backends' must list some of: \(Self.knownBackends.sorted().joined(separator: ", ")).",
                 param: "backends"
             )
         }
         let info = try await hub.modelInfo(repo: reference.repo, revision: reference.revision, logger: logger)
-        if await registrations.model(info.id) != nil { throw OpenAIError.alreadyRegistered(info.id) }
+        if await registrations.model(info.id) != nil { throw .alreadyRegistered(id: info.id) }
         let selection = try ArtifactSelection.choose(from: info, file: reference.file, format: request.format)
         let commit = info.sha ?? reference.revision ?? "main"
         let files = selection.files.map { sibling in
@@ -50,7 +50,7 @@ struct ModelRegistrar: Sendable {
         }
         if info.gated {
             guard hub.settings.token != nil, try await hub.mayDownload(files[0].url, logger: logger) else {
-                throw OpenAIError.gatedRepository(info.id, hasToken: hub.settings.token != nil)
+                throw .gatedRepository(repo: info.id, hasToken: hub.settings.token != nil)
             }
         }
         let weights = files.filter { $0.path.hasSuffix(".gguf") || $0.path.hasSuffix(".safetensors") }.reduce(0) { $0 + $1.sizeBytes }
@@ -67,7 +67,7 @@ struct ModelRegistrar: Sendable {
             registeredAt: Int(Date().timeIntervalSince1970)
         )
         guard model.hasSafePaths else {
-            throw OpenAIError.hubUnavailable("its answer names the repository or a file in a way that is not a safe path")
+            throw .hubUnavailable(detail: "its answer names the repository or a file in a way that is not a safe path")
         }
         try await registrations.add(model)
         logger.info(

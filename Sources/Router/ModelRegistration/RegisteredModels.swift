@@ -28,26 +28,26 @@ actor RegisteredModels {
     func model(_ id: String) -> RegisteredModel? { models[id] }
 
     /// Adds a registration.
-    /// - Throws: ``OpenAIError`` 409 when the ID is taken; 500 when it cannot be stored.
-    func add(_ model: RegisteredModel) throws(OpenAIError) {
-        guard models[model.id] == nil else { throw OpenAIError.alreadyRegistered(model.id) }
+    /// - Throws: ``ModelRegistrationError`` when the ID is taken or the store fails.
+    func add(_ model: RegisteredModel) throws(ModelRegistrationError) {
+        guard models[model.id] == nil else { throw .alreadyRegistered(id: model.id) }
         do {
             try store?.insert(model)
         } catch {
-            throw OpenAIError(status: .internalServerError, message: "The registration could not be stored.", type: "server_error")
+            throw .storeFailed(action: "stored")
         }
         models[model.id] = model
         list = RegisteredModelList(models: Array(models.values))
     }
 
     /// Removes a registration; agents delete their downloaded copies at their next sync.
-    /// - Throws: ``OpenAIError`` 404 when nothing is registered under the ID.
-    func remove(_ id: String) throws(OpenAIError) {
-        guard models[id] != nil else { throw OpenAIError.notRegistered(id) }
+    /// - Throws: ``ModelRegistrationError`` when nothing is registered under the ID or the store fails.
+    func remove(_ id: String) throws(ModelRegistrationError) {
+        guard models[id] != nil else { throw .notRegistered(id: id) }
         do {
             try store?.delete(id: id)
         } catch {
-            throw OpenAIError(status: .internalServerError, message: "The registration could not be removed.", type: "server_error")
+            throw .storeFailed(action: "removed")
         }
         models[id] = nil
         list = RegisteredModelList(models: Array(models.values))

@@ -10,8 +10,8 @@ struct RepoReference: Sendable, Equatable {
     var file: String?
 
     /// Parses `text`; an explicit `revision` or `file` wins over one found in a URL.
-    /// - Throws: ``OpenAIError`` 400 for anything that is not a repository reference.
-    init(_ text: String, revision: String? = nil, file: String? = nil) throws(OpenAIError) {
+    /// - Throws: ``ModelRegistrationError/invalidField(message:param:)`` for anything that is not a repository reference.
+    init(_ text: String, revision: String? = nil, file: String? = nil) throws(ModelRegistrationError) {
         var path = text.trimmingCharacters(in: .whitespaces)
         if path.contains("://") {
             guard let url = URLComponents(string: path), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -34,7 +34,7 @@ struct RepoReference: Sendable, Equatable {
         self.revision = Self.nonEmpty(revision) ?? urlRevision
         self.file = Self.nonEmpty(file) ?? urlFile
         if let file = self.file, file.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
-            throw OpenAIError.invalidRequest("'file' must be a path inside the repository.", param: "file")
+            throw .invalidField(message: "'file' must be a path inside the repository.", param: "file")
         }
     }
 
@@ -43,9 +43,9 @@ struct RepoReference: Sendable, Equatable {
         return value
     }
 
-    private static func invalid(_ text: String) -> OpenAIError {
-        OpenAIError.invalidRequest(
-            "'repo' must be a Hugging Face repository ID like 'org/name' or a hub URL; '\(text.prefix(200))' is neither.",
+    private static func invalid(_ text: String) -> ModelRegistrationError {
+        .invalidField(
+            message: "'repo' must be a Hugging Face repository ID like 'org/name' or a hub URL; '\(text.prefix(200))' is neither.",
             param: "repo"
         )
     }

@@ -20,7 +20,7 @@ struct ModelListFetcher: Sendable {
         do {
             body = try await agents.get(nodeURL + "/v1/models", timeout: timeout, logger: logger)
         } catch {
-            let reason = (error as? AgentClient.UnexpectedStatus)?.description ?? UpstreamErrorSummary.describe(error)
+            let reason = (error as? AgentClient.UnexpectedStatus)?.description ?? NetworkErrorSummary.describe(error)
             logger.warning("cannot pull node models", metadata: ["reason": "\(reason)"])
             throw .modelListUnavailable(reason: "the node's /v1/models could not be fetched (\(reason))")
         }

@@ -1,5 +1,5 @@
 /// Why the router refused a node's registration (DESIGN.md §2): the registry's own vocabulary,
-/// turned into OpenAI's envelope at the HTTP edge (``NodeProtocolController``).
+/// rendered as OpenAI's envelope at the HTTP edge (``openAIError``).
 enum NodeRegistrationError: Error, Equatable, Sendable {
     /// The node's `/v1/models` could not be fetched or is not an OpenAI model list.
     case modelListUnavailable(reason: String)

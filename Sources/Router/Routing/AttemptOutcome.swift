@@ -31,7 +31,7 @@ enum AttemptOutcome: Equatable, Sendable {
 
     /// The outcome of an attempt that failed before the answer's head arrived.
     static func classify(error: any Error, clientLeft: Bool) -> AttemptOutcome {
-        clientLeft ? .clientLeft : .unreachable(reason: UpstreamErrorSummary.describe(error))
+        clientLeft ? .clientLeft : .unreachable(reason: NetworkErrorSummary.describe(error))
     }
 
     /// The outcome of an answer relayed to the client.

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Shared
 
-extension RoutingError {
+extension RoutingError: OpenAIErrorConvertible {
     /// The envelope clients see (DESIGN.md §5).
     var openAIError: OpenAIError {
         switch self {
@@ -16,7 +16,13 @@ extension RoutingError {
                 retryAfter: 5
             )
         case .modelDownloading(let model, let progress, let retryAfter):
-            return .modelDownloading(model, progress: progress, retryAfter: retryAfter)
+            return OpenAIError(
+                status: .serviceUnavailable,
+                message: "The model '\(model)' is still downloading (\(progress)). Try again shortly.",
+                type: "server_error",
+                code: "model_downloading",
+                retryAfter: retryAfter
+            )
         case .queueFull(let model, let retryAfter):
             return OpenAIError(
                 status: .tooManyRequests,

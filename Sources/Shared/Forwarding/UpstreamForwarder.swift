@@ -129,7 +129,7 @@ public struct UpstreamForwarder: Sendable {
             } catch  where watch.isClosed {
                 outcome = .clientDisconnected  // the write to a client that left failed: not the upstream's fault
             } catch {
-                logger.warning("upstream response broke off", metadata: ["error": "\(UpstreamErrorSummary.describe(error))"])
+                logger.warning("upstream response broke off", metadata: ["error": "\(NetworkErrorSummary.describe(error))"])
                 await completion.finish(.upstreamFailed, nil)
                 guard stream, failure == .errorEvent else { throw error }
                 let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")

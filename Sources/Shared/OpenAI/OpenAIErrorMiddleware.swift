@@ -4,7 +4,8 @@ import Logging
 
 /// Turns every error thrown below it into OpenAI's envelope.
 ///
-/// `OpenAIError`s render themselves. Hummingbird's own `HTTPError`s (unknown route, body over the
+/// `OpenAIError`s render themselves, and a module's own errors through
+/// ``OpenAIErrorConvertible``. Hummingbird's own `HTTPError`s (unknown route, body over the
 /// limit, undecodable JSON) keep their status and get the matching envelope. Anything else is an
 /// internal failure: it is logged with the request's logger and the client gets a bare 500 envelope.
 public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -23,6 +24,8 @@ public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as OpenAIError {
             throw error
+        } catch let error as any OpenAIErrorConvertible {
+            throw error.openAIError
         } catch let error as HTTPError {
             throw Self.translate(error.status, message: error.body, headers: error.headers, path: request.uri.path, bodyLimit: bodyLimit)
         } catch let error as any HTTPResponseError {

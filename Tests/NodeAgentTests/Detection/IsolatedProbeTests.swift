@@ -76,8 +76,3 @@ struct IsolatedProbeTests {
         #expect(report.backend != .cuda)
     }
 }
-
-/// Whether the tests run under CI, where missing prerequisites are failures.
-enum TestSettings {
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-}

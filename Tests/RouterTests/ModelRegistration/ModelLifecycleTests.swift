@@ -73,6 +73,6 @@ import Testing
         #expect(downloading.body.code == "model_downloading")
         #expect(downloading.body.message.contains("40% done, about 6 s left"))
         #expect(downloading.headers[.retryAfter] == "6")
-        await #expect(throws: OpenAIError.self) { try await registrations.add(Self.model) }
+        await #expect(throws: ModelRegistrationError.alreadyRegistered(id: Self.model.id)) { try await registrations.add(Self.model) }
     }
 }

@@ -1,4 +1,8 @@
-#include "fake_cuda.h"
+// A stand-in for the CUDA driver library (libcuda.so.1), for the detection tests only: they
+// compile it into a shared library (Tests/NodeAgentTests/Support/BuiltProducts.swift) and point
+// the agent's probe at it. It exports the driver entry points the probe resolves with dlsym.
+// SWITCHYARD_FAKE_CUDA_MODE chooses the behaviour: ok (two GPUs), nodevice, stub, initerror,
+// hang, crash.
 
 #include <stdio.h>
 #include <stdlib.h>

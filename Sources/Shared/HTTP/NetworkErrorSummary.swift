@@ -2,14 +2,15 @@ import AsyncHTTPClient
 import NIOCore
 import NIOPosix
 
-/// A short description of a failed call to an upstream, a node or the hub, for logs and metrics that never carries the
-/// upstream's address (NIO's connection errors print host and port; logs must not).
-public enum UpstreamErrorSummary {
+/// A short description of a failed outbound HTTP call (a forwarded request, a node's model
+/// list, the hub), for logs, metrics and answers: it never carries the peer's address (NIO's
+/// connection errors print host and port; logs and answers must not).
+public enum NetworkErrorSummary {
     /// "connection refused", "timed out", … or the error's type name.
     public static func describe(_ error: any Error) -> String {
         if let error = error as? UpstreamError {
             switch error {
-            case .invalidURL: return "invalid upstream URL"
+            case .invalidURL: return "invalid URL"
             case .connectionClosed, .staleConnection: return "connection closed by the peer"
             case .timedOut: return "timed out"
             case .bodyBrokeOff: return "response broke off"
