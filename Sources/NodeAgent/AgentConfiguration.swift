@@ -12,7 +12,6 @@ struct AgentConfiguration: Sendable {
     var routerURL: String?
     /// The URL the router uses to reach this agent; derived from host and port when nil.
     var advertiseURL: String?
-    /// The models directory.
     var modelsDirectory: URL
     /// The shared secret between agents and the router.
     var nodeToken: String

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import Shared
@@ -23,19 +24,44 @@ import Testing
         _ = try? channel.finish()
     }
 
-    @Test("a client that leaves cancels the calling task; a step that finishes anyway returns its value")
-    func leavingCancelsTheCaller() async throws {
+    @Test("a client that leaves cancels the step's own task, not the caller; a step that finishes anyway returns its value")
+    func leavingCancelsTheStepsTask() async throws {
         let notifier = ConnectionCloseNotifier()
         let channel = EmbeddedChannel(handler: notifier)
         let watch = ClientDisconnectWatch(connection: notifier)
         let value = try await watch.cancellingOnClose { () async -> Int in
             #expect(!Task.isCancelled)
             channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            #expect(Task.isCancelled, "no task of its own: the step's task is the caller's")
+            #expect(Task.isCancelled, "the step's task is cancelled")
             return 7
         }
         #expect(value == 7)
+        #expect(!Task.isCancelled, "the caller's task is left alone")
         #expect(watch.isClosed)
+        _ = try? channel.finish()
+    }
+
+    @Test("a step watched on the calling task gets its close handler run once, and none after it ended")
+    func closeHandlers() async throws {
+        let notifier = ConnectionCloseNotifier()
+        let channel = EmbeddedChannel(handler: notifier)
+        let watch = ClientDisconnectWatch(connection: notifier)
+        let calls = NIOLockedValueBox([String]())
+        let record = { @Sendable (name: String) in { @Sendable in calls.withLockedValue { $0.append(name) } } }
+        try await watch.whileWatching(onClose: record("ended")) {}
+        let value = try await watch.whileWatching(onClose: record("watched")) {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            #expect(!Task.isCancelled, "the calling task is not cancelled: the handler says what stops")
+            return 7
+        }
+        #expect(value == 7, "a step that finishes even so returns its value")
+        #expect(calls.withLockedValue { $0 } == ["watched"])
+        await #expect(throws: CancellationError.self) {
+            try await watch.whileWatching(onClose: record("late")) {
+                Issue.record("a step that starts after the client left does not run")
+            }
+        }
+        #expect(calls.withLockedValue { $0 } == ["watched"])
         _ = try? channel.finish()
     }
 

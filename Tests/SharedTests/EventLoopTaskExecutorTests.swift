@@ -40,21 +40,20 @@ import Testing
         try await group.shutdownGracefully()
     }
 
-    @Test("a disconnect watch runs its step under the caller's executor preference")
+    @Test("a disconnect watch runs its steps on the event loops it is given")
     func watchKeepsPreference() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let notifier = ConnectionCloseNotifier()
         let channel = EmbeddedChannel(handler: notifier)
-        let watch = ClientDisconnectWatch(connection: notifier)
-        let onLoop = try await withTaskExecutorPreference(EventLoopTaskExecutor(group: group)) {
-            try await watch.cancellingOnClose {
-                await Self.hop()
-                return Self.onLoop(of: group)
-            }
+        let watch = ClientDisconnectWatch(connection: notifier, executor: EventLoopTaskExecutor(group: group))
+        let onLoop = try await watch.cancellingOnClose {
+            await Self.hop()
+            return Self.onLoop(of: group)
         }
         #expect(onLoop)
-        // Without a preference the step runs where Swift's default executor puts it.
-        #expect(try await watch.cancellingOnClose { Self.onLoop(of: group) } == false)
+        // A watch over the shared loops runs its steps there, not on this group.
+        let shared = ClientDisconnectWatch(connection: notifier)
+        #expect(try await shared.cancellingOnClose { Self.onLoop(of: group) } == false)
         _ = try? channel.finish()
         try await group.shutdownGracefully()
     }

@@ -41,7 +41,8 @@ import Testing
     func aConnectionClosedByTheUpstreamIsReplaced() async throws {
         try await withUpstream(serverIdleTimeout: .milliseconds(100)) { upstream in
             _ = try await upstream.send("/json", stream: false)
-            try await Task.sleep(for: .milliseconds(400))  // the server closed the idle connection
+            for _ in 0..<300 where upstream.connections.closed == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(upstream.connections.closed == 1, "the server closed the idle connection")
             let answer = try await upstream.send("/json", stream: false)
             #expect(answer.status == .ok)
             #expect(upstream.connections.opened == 2)

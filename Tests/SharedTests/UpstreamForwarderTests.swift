@@ -116,6 +116,29 @@ import Testing
         }
     }
 
+    @Test("cancelling a body whose reader waits for a chunk ends the read and closes the connection (a relay's client left)")
+    func cancellingAWaitingBody() async throws {
+        try await withUpstream { upstream in
+            let answer = try await upstream.send("/stall", stream: true)
+            guard case .streaming(let body) = answer.body else {
+                Issue.record("expected a stream")
+                return
+            }
+            let started = ContinuousClock.now
+            let reader = Task {
+                var chunks = body.makeAsyncIterator()
+                _ = try await chunks.next()  // the first chunk; the upstream then stalls for 10 s
+                return try await chunks.next()
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            body.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await reader.value }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(try await upstream.send("/json", stream: false).status == .ok)
+            #expect(upstream.connections.opened == 2, "the stalled connection was closed, not pooled")
+        }
+    }
+
     @Test func noAnswerWithinTheTimeoutFails() async throws {
         try await withUpstream { upstream in
             let started = ContinuousClock.now

@@ -8,7 +8,6 @@ import Foundation
 /// `switchyard.json`. Files that cannot be used give a model with a `fileProblem`, never a
 /// failed scan; hidden files and partial downloads' temporary files are not models.
 struct ModelCatalogue: Sendable {
-    /// The models directory.
     let root: URL
     /// How deep model directories may sit (`org/name` is 2).
     static let maximumDepth = 3

@@ -10,7 +10,6 @@ import NIOHTTP1
 /// `@unchecked Sendable`: every stored property is immutable after launch, and Foundation's
 /// `Process` and `FileHandle` are safe to use from any thread.
 final class EngineProcess: @unchecked Sendable {
-    /// The model served.
     let modelID: String
     /// `http://127.0.0.1:PORT`.
     let baseURL: String

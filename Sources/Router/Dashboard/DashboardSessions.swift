@@ -42,7 +42,6 @@ actor DashboardSessions {
         return session
     }
 
-    /// Ends a session.
     func close(_ token: String) {
         sessions[RouterSecrets.hash(token)] = nil
     }

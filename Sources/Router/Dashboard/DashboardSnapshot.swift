@@ -37,7 +37,6 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
         case generatedAt = "generated_at"
     }
 
-    /// Gathers a snapshot.
     static func gather(registry: NodeRegistry, registrations: RegisteredModels, traffic: TrafficLog, requestLog: RequestLogStore?) async -> Self {
         let nodes = await registry.snapshot()
         let names = Dictionary(nodes.map { ($0.node.id, $0.node.name) }, uniquingKeysWith: { first, _ in first })

@@ -128,7 +128,6 @@ struct SplitGGUF: Sendable, Equatable {
         self.width = parts[parts.count - 1].count
     }
 
-    /// Every part's path.
     var allPaths: [String] {
         (1...count).map { String(format: "%@-%0\(width)d-of-%0\(width)d.gguf", stem, $0, count) }
     }

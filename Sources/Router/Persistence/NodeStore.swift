@@ -7,7 +7,6 @@ import GRDB
 struct NodeStore: Sendable {
     let database: DatabaseQueue
 
-    /// Every stored node.
     func all() throws -> [Node] {
         try database.read { try Node.fetchAll($0) }
     }
@@ -17,7 +16,6 @@ struct NodeStore: Sendable {
         try database.write { try node.save($0) }
     }
 
-    /// Removes a node.
     func delete(id: String) throws {
         _ = try database.write { try Node.deleteOne($0, key: id) }
     }

@@ -6,7 +6,6 @@ import Shared
 struct RegisteredModelStore: Sendable {
     let database: DatabaseQueue
 
-    /// Every stored registration.
     func all() throws -> [RegisteredModel] {
         let documents = try database.read { try String.fetchAll($0, sql: "SELECT document FROM registered_model ORDER BY id") }
         return try documents.map { try Self.decoder.decode(RegisteredModel.self, from: Data($0.utf8)) }
@@ -18,7 +17,6 @@ struct RegisteredModelStore: Sendable {
         try database.write { try $0.execute(sql: "INSERT INTO registered_model (id, document) VALUES (?, ?)", arguments: [model.id, document]) }
     }
 
-    /// Removes a registration.
     func delete(id: String) throws {
         try database.write { try $0.execute(sql: "DELETE FROM registered_model WHERE id = ?", arguments: [id]) }
     }

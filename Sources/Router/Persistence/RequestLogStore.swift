@@ -10,7 +10,6 @@ struct RequestLogStore: Sendable {
     /// At most this many rows are kept.
     var maximumRows = 100_000
 
-    /// Appends finished requests.
     func append(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
         try await database.write { db in

@@ -8,7 +8,6 @@ struct Node: Sendable, Equatable, Codable {
     var name: String
     /// The agent's current instance ID.
     var instanceID: String
-    /// The node's backend.
     var backend: String
     /// One line per device.
     var devices: [String]

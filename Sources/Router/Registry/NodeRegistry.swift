@@ -79,7 +79,6 @@ actor NodeRegistry {
     enum HeartbeatOutcome: Sendable, Equatable {
         /// The node is not registered: it must register again.
         case unknownNode
-        /// Nothing changed.
         case current
         /// The node restarted, its models changed, or the router restarted: pull its
         /// `/v1/models` again.
@@ -115,7 +114,6 @@ actor NodeRegistry {
         replace(node)
     }
 
-    /// Forgets a node.
     @discardableResult
     func remove(nodeID: String) -> Bool {
         guard let node = nodes.removeValue(forKey: nodeID) else { return false }

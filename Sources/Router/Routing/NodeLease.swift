@@ -1,6 +1,5 @@
 /// A slot reserved on a node for one request; give it back with ``NodeRegistry/release(_:)``.
 struct NodeLease: Sendable, Equatable {
-    /// The node.
     var nodeID: String
     /// The node's base URL.
     var url: String

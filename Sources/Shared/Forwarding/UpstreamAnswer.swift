@@ -9,7 +9,6 @@ import NIOHTTP1
 /// while sending it fails before the client has seen a byte, so the request can still go to
 /// another node.
 public struct UpstreamAnswer: Sendable {
-    /// The answer's body.
     public enum Body: Sendable {
         /// Read whole.
         case whole(ByteBuffer)
@@ -17,14 +16,11 @@ public struct UpstreamAnswer: Sendable {
         case streaming(UpstreamBody)
     }
 
-    /// The upstream's status.
     public var status: HTTPResponseStatus
-    /// The upstream's headers.
     public var headers: HTTPHeaders
     /// The body, whole or still arriving.
     public var body: Body
 
-    /// Creates an answer.
     public init(status: HTTPResponseStatus, headers: HTTPHeaders, body: Body) {
         self.status = status
         self.headers = headers

@@ -8,10 +8,18 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
     private let chunks: any AsyncSequence<ByteBuffer, any Error> & Sendable
+    private let onCancel: (@Sendable () -> Void)?
 
-    /// Wraps a sequence of chunks.
-    init(_ chunks: some AsyncSequence<ByteBuffer, any Error> & Sendable) {
+    /// Wraps a sequence of chunks; `onCancel` stops what produces them.
+    init(_ chunks: some AsyncSequence<ByteBuffer, any Error> & Sendable, onCancel: (@Sendable () -> Void)? = nil) {
         self.chunks = chunks
+        self.onCancel = onCancel
+    }
+
+    /// Stops the upstream request from any thread (closing its connection): the reader's next
+    /// read throws `CancellationError`. For a relay whose client left while it waits for a chunk.
+    public func cancel() {
+        onCancel?()
     }
 
     /// A body that is already here, in one chunk.
@@ -34,7 +42,6 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         }
     }
 
-    /// Starts reading.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: chunks.makeAsyncIterator())
     }

@@ -80,10 +80,8 @@ public final class UpstreamClient: Service, Sendable {
 
 /// One request to an upstream: always a `POST` with a body, as the forwarding path sends.
 struct UpstreamRequest: Sendable {
-    /// Where it goes.
     var target: UpstreamTarget
     /// End-to-end headers (`Host` and `Content-Length` are added when it is sent).
     var headers: HTTPHeaders
-    /// The body.
     var body: ByteBuffer
 }

@@ -80,7 +80,6 @@ final class UpstreamConnection: ChannelDuplexHandler {
         close()
     }
 
-    /// Closes the connection.
     func close() {
         context?.close(promise: nil)
     }

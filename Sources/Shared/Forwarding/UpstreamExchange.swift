@@ -87,7 +87,9 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
         )
         state = .streaming(producer.source)
         deadlineTimer?.cancel()
-        answer.succeed(UpstreamAnswer(status: head.status, headers: head.headers, body: .streaming(UpstreamBody(producer.sequence))))
+        answer.succeed(
+            UpstreamAnswer(status: head.status, headers: head.headers, body: .streaming(UpstreamBody(producer.sequence, onCancel: cancel)))
+        )
     }
 
     /// Takes a chunk of the body; false when the reader is behind (stop reading until

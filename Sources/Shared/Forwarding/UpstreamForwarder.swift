@@ -117,7 +117,7 @@ public struct UpstreamForwarder: Sendable {
             // The last two chunks, where the token counts are (no copy: buffers are shared).
             var tail = (ByteBuffer(), ByteBuffer())
             do {
-                try await watch.cancellingOnClose {
+                try await watch.whileWatching(onClose: upstreamBody.cancel) {
                     for try await chunk in upstreamBody {
                         try await writer.write(chunk)
                         tail = (tail.1, chunk)

@@ -6,7 +6,6 @@ struct UpstreamTarget: Sendable {
     struct Endpoint: Hashable, Sendable {
         /// The host name or address, without the brackets of an IPv6 literal.
         var host: String
-        /// The TCP port.
         var port: Int
         /// Whether the connection speaks TLS (`https`).
         var tls: Bool
@@ -14,7 +13,6 @@ struct UpstreamTarget: Sendable {
         var authority: String
     }
 
-    /// The connection's endpoint.
     var endpoint: Endpoint
     /// The path and query, starting with `/` (no fragment).
     var path: String

@@ -4,27 +4,35 @@ import NIOConcurrencyHelpers
 /// the node prepares the first byte, and while the response streams (Hummingbird does not cancel
 /// a handler when its client goes away). The connection's ``ConnectionCloseNotifier`` tells it,
 /// at no cost to the connection; without a notifier nothing is noticed.
+///
+/// What the client leaving stops is said by the caller, as a handler the watch runs: it cancels
+/// a task the watch started for the step (``cancellingOnClose(_:)``), or closes the upstream
+/// connection a relay reads (``whileWatching(onClose:_:)``). The watch holds those handlers, and
+/// never a task it did not create.
 public final class ClientDisconnectWatch: Sendable {
     private struct State {
         var closed = false
-        /// The tasks running an operation under ``cancellingOnClose(_:)``, by call.
-        var running: [Int: WatchedTask] = [:]
-        var nextCall = 0
+        /// What to run when the client leaves, by watched step.
+        var handlers: [Int: @Sendable () -> Void] = [:]
+        var nextStep = 0
         var registration: Int?
     }
 
     private let state = NIOLockedValueBox(State())
-    /// Held while tasks are cancelled, and by a call that ends: a task is never touched once
-    /// its call has returned. (Cancelling outside `state`'s lock lets cancellation handlers
-    /// ask ``isClosed``.)
-    private let cancelling = NIOLock()
     /// The connection's close notifier (this watch's registration is in `state`).
     private let connection: ConnectionCloseNotifier?
+    /// Where the tasks of ``cancellingOnClose(_:)`` run.
+    private let executor: any TaskExecutor
 
     /// Creates a watch over a request's connection.
-    /// - Parameter connection: The connection's close notifier, if the server installed one.
-    public init(connection: ConnectionCloseNotifier?) {
+    /// - Parameters:
+    ///   - connection: The connection's close notifier, if the server installed one.
+    ///   - executor: Where the steps the watch runs as tasks of their own prefer to run: the
+    ///     servers' event loops, like the requests themselves (a task does not inherit its
+    ///     creator's preference, and Swift offers no way to read it).
+    public init(connection: ConnectionCloseNotifier?, executor: any TaskExecutor = EventLoopTaskExecutor.shared) {
         self.connection = connection
+        self.executor = executor
         guard let connection else { return }
         let registration = connection.observe { [weak self] in self?.markClosed() }
         state.withLockedValue { $0.registration = registration }
@@ -39,31 +47,21 @@ public final class ClientDisconnectWatch: Sendable {
     /// Whether the client has gone away.
     public var isClosed: Bool { state.withLockedValue(\.closed) }
 
-    /// Runs `operation`, cancelling it when the client goes away; an operation that starts
-    /// after the client left does not run. An operation that finishes with a value even so
-    /// returns it (so what it acquired can be released by the caller, whose next watched step
-    /// then sees the client gone).
-    ///
-    /// The operation runs on the calling task, and a client that leaves cancels that task: the
-    /// connection's own task in a server (Hummingbird does not cancel a handler when its
-    /// client goes away), whose connection is gone by then. No task is made per call.
-    /// - Throws: `CancellationError` when the client left, or what `operation` throws.
-    public func cancellingOnClose<Value: Sendable>(_ operation: () async throws -> Value) async throws -> Value {
+    /// Runs `operation` on the calling task and, when the client leaves before it ends, runs
+    /// `onClose` once (on the thread that noticed; it must not block). A step that would start
+    /// after the client left does not run.
+    /// - Throws: `CancellationError` when the client left (whatever `operation` then threw),
+    ///   or what `operation` throws.
+    public func whileWatching<Value>(onClose: @escaping @Sendable () -> Void, _ operation: () async throws -> Value) async throws -> Value {
         guard connection != nil else { return try await operation() }
-        // The task is kept beyond `withUnsafeCurrentTask`'s closure, which is sound here: it is
-        // the task running this call (alive until the call returns), `cancel()` may be called
-        // from any thread, and the entry is removed under `cancelling` before the call returns.
-        guard let task = withUnsafeCurrentTask(body: { $0.map(WatchedTask.init) }) else { return try await operation() }
-        let call = state.withLockedValue { state -> Int? in
+        let step = state.withLockedValue { state -> Int? in
             guard !state.closed else { return nil }
-            state.nextCall += 1
-            state.running[state.nextCall] = task
-            return state.nextCall
+            state.nextStep += 1
+            state.handlers[state.nextStep] = onClose
+            return state.nextStep
         }
-        guard let call else { throw CancellationError() }
-        defer {
-            cancelling.withLock { _ = state.withLockedValue { $0.running.removeValue(forKey: call) } }
-        }
+        guard let step else { throw CancellationError() }
+        defer { _ = state.withLockedValue { $0.handlers.removeValue(forKey: step) } }
         do {
             return try await operation()
         } catch  where isClosed {
@@ -71,20 +69,35 @@ public final class ClientDisconnectWatch: Sendable {
         }
     }
 
-    private func markClosed() {
-        cancelling.withLock {
-            let running = state.withLockedValue { state in
-                state.closed = true
-                defer { state.running = [:] }
-                return Array(state.running.values)
+    /// Runs `operation` as a task of its own, on the watch's executor, which the client leaving
+    /// cancels (so does the caller's cancellation). An
+    /// operation that finishes with a value even so returns it, so that what it acquired can be
+    /// released by the caller, whose next watched step then sees the client gone.
+    /// - Throws: `CancellationError` when the client left, or what `operation` throws.
+    public func cancellingOnClose<Value: Sendable>(_ operation: sending @escaping () async throws -> Value) async throws -> Value {
+        guard connection != nil else { return try await operation() }
+        guard !isClosed else { throw CancellationError() }
+        let task = Task(executorPreference: executor, operation: operation)
+        do {
+            return try await whileWatching(onClose: task.cancel) {
+                try await withTaskCancellationHandler {
+                    try await task.value
+                } onCancel: {
+                    task.cancel()
+                }
             }
-            for task in running { task.task.cancel() }
+        } catch {
+            task.cancel()  // the client left before the step was watched: it stops at once
+            throw error
         }
     }
-}
 
-/// A task inside a ``ClientDisconnectWatch/cancellingOnClose(_:)`` call, which outlives the
-/// entry that holds it (the call removes it before it returns).
-private struct WatchedTask: @unchecked Sendable {
-    let task: UnsafeCurrentTask
+    private func markClosed() {
+        let handlers = state.withLockedValue { state in
+            state.closed = true
+            defer { state.handlers = [:] }
+            return Array(state.handlers.values)
+        }
+        for handler in handlers { handler() }
+    }
 }

@@ -6,7 +6,6 @@ public struct HTTPClientService: Service {
     /// The client to shut down.
     public let client: HTTPClient
 
-    /// Wraps a client.
     public init(client: HTTPClient) {
         self.client = client
     }

@@ -5,9 +5,7 @@ import NIOCore
 /// The request context of both servers: Hummingbird's basics, with JSON written the way OpenAI
 /// clients expect to read it (slashes in model IDs unescaped, keys in a stable order).
 public struct SwitchyardRequestContext: ConnectionAwareRequestContext {
-    /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
-    /// The request's connection.
     private let channel: any Channel
 
     /// Creates the context for one request.

@@ -26,7 +26,6 @@ public struct DownloadReport: Codable, Sendable, Equatable {
     /// Why the model failed or cannot run here.
     public var reason: String?
 
-    /// Creates a report.
     public init(model: String, state: State, bytesDone: Int64 = 0, bytesTotal: Int64 = 0, bytesPerSecond: Int64? = nil, reason: String? = nil) {
         self.model = model
         self.state = state

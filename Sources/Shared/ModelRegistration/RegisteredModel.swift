@@ -26,7 +26,6 @@ public struct RegisteredModel: Codable, Sendable, Equatable {
     /// The size of all files together.
     public var sizeBytes: Int64 { files.reduce(0) { $0 + $1.sizeBytes } }
 
-    /// Creates a registration.
     public init(
         id: String,
         repo: String,

@@ -9,7 +9,6 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
     /// Where each registered model stands on this node (absent from agents that sync none).
     public var downloads: [DownloadReport]?
 
-    /// Creates a heartbeat.
     public init(instanceID: String, inFlight: Int, modelsVersion: String, downloads: [DownloadReport]? = nil) {
         self.instanceID = instanceID
         self.inFlight = inFlight

@@ -4,7 +4,6 @@ public struct NodeHeartbeatReply: Codable, Sendable, Equatable {
     /// the agent fetches `GET /v0/models/manifests`.
     public var registrationsVersion: String
 
-    /// Creates a reply.
     public init(registrationsVersion: String) {
         self.registrationsVersion = registrationsVersion
     }

@@ -19,7 +19,6 @@ public struct NodeRegistration: Codable, Sendable, Equatable {
     /// models (e.g. `llama-server b11434 (CPU, CUDA; CUDA0 …); GGUF models run on CUDA0 (…)`).
     public var engine: String?
 
-    /// Creates a registration.
     public init(url: String, instanceID: String, name: String, backend: String, devices: [String], capacity: Int, engine: String? = nil) {
         self.url = url
         self.instanceID = instanceID
@@ -45,7 +44,6 @@ public struct NodeRegistrationReply: Codable, Sendable, Equatable {
     /// How often the router expects a heartbeat, in seconds.
     public var heartbeatIntervalSeconds: Double
 
-    /// Creates a reply.
     public init(nodeID: String, models: [String], heartbeatIntervalSeconds: Double) {
         self.nodeID = nodeID
         self.models = models

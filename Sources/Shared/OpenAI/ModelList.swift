@@ -2,7 +2,6 @@
 public struct ModelList: Codable, Sendable, Equatable {
     /// Always `list`.
     public var object: String
-    /// The models.
     public var data: [Model]
 
     /// One entry of the list.
@@ -16,7 +15,6 @@ public struct ModelList: Codable, Sendable, Equatable {
         /// Who serves it (`switchyard` for the router's aggregate, the node for an agent).
         public var ownedBy: String
 
-        /// Creates an entry.
         public init(id: String, created: Int, ownedBy: String) {
             self.id = id
             self.object = "model"
@@ -30,7 +28,6 @@ public struct ModelList: Codable, Sendable, Equatable {
         }
     }
 
-    /// Creates a list.
     public init(data: [Model]) {
         self.object = "list"
         self.data = data

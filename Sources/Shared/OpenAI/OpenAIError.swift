@@ -12,7 +12,6 @@ public struct OpenAIError: Error, HTTPResponseError, Sendable, Equatable {
     public var status: HTTPResponse.Status
     /// Extra response headers, such as `Retry-After`.
     public var headers: HTTPFields
-    /// The envelope's body.
     public var body: Body
 
     /// The `error` object inside the envelope.
@@ -46,7 +45,6 @@ public struct OpenAIError: Error, HTTPResponseError, Sendable, Equatable {
 
     /// The wire document: `{"error": …}`.
     public struct Envelope: Codable, Sendable, Equatable {
-        /// The error.
         public var error: Body
 
         /// Wraps an error body.

@@ -36,7 +36,6 @@ struct RoutingFieldsScanner {
         }
     }
 
-    /// The body.
     let bytes: UnsafeBufferPointer<UInt8>
     /// Where reading has got to.
     var index = 0

@@ -5,7 +5,6 @@ import Foundation
 /// (`CUDA0`, `Vulkan0`, `ROCm0`, `Metal`). Probed once at start (``EngineProbe``) and shown in
 /// `detect`, `GET /v0/system`, the start-up log and the registration.
 struct EngineCapabilities: Codable, Sendable, Equatable {
-    /// The executable probed.
     var path: String
     /// The version line of `--version`, e.g. `0.6.0-dev (build 11434, commit unknown)`.
     var version: String?

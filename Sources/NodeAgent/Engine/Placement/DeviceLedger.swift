@@ -6,7 +6,6 @@
 /// engines (then the most memory left) so engines spread over the GPUs; split across devices in
 /// proportion to their free memory when only their sum fits; nowhere otherwise.
 struct DeviceLedger: Sendable, Equatable {
-    /// One device's account.
     struct Account: Codable, Sendable, Equatable {
         var name: String
         /// What engines may hold here.
