@@ -37,10 +37,10 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
         let requestMetadata = Logger.MetadataProvider { ["request.id": "\(requestID)", "model": "\(model)"] }
         logger.handler.metadataProvider = logger.metadataProvider.map { .multiplex([$0, requestMetadata]) } ?? requestMetadata
         // A client that leaves cancels the request wherever it is: in the model's queue (it gives
-        // up its place), at the node, or streaming (the relay goes on watching).
+        // up its place), at the node, or streaming. Routing hands the watch to each step.
         let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         do {
-            return try await watch.cancellingOnClose { [logger] in try await router.route(request, watch: watch, logger: logger) }
+            return try await router.route(request, watch: watch, logger: logger)
         } catch is CancellationError {
             let known = await router.registry.isKnown(model)  // a client that left before its 404 was sent
             let metrics = router.metrics

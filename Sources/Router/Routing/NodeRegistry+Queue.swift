@@ -1,9 +1,11 @@
+import Shared
+
 extension NodeRegistry {
     /// A slot for `model`, waiting in the model's FIFO queue when every candidate is busy.
     /// - Throws: ``RoutingError``: `modelNotFound` (never advertised), `noCapableNodes` (known,
     ///   nobody can take it), `queueFull`, `queueTimeout`; `CancellationError` when the waiting
-    ///   task is cancelled (the client went away): it gives up its place.
-    func lease(model: String, excluding excluded: Set<String> = []) async throws -> NodeLease {
+    ///   task is cancelled or the client, which `watch` watches, went away: it gives up its place.
+    func lease(model: String, excluding excluded: Set<String> = [], watch: ClientDisconnectWatch? = nil) async throws -> NodeLease {
         switch tryAcquire(model: model, excluding: excluded) {
         case .leased(let lease):
             return lease
@@ -22,7 +24,18 @@ extension NodeRegistry {
             await self?.abandon(model: model, ticket: ticket, with: RoutingError.queueTimeout(model: model))
         }
         defer { timer.cancel() }
-        return try await withTaskCancellationHandler {
+        let leave: @Sendable () -> Void = { Task { await self.abandon(model: model, ticket: ticket, with: CancellationError()) } }
+        guard let watch else { return try await wait(model: model, ticket: ticket, excluding: excluded, leave: leave) }
+        return try await watch.whileWatching(onClose: leave) {
+            try await wait(model: model, ticket: ticket, excluding: excluded, leave: leave)
+        }
+    }
+
+    /// Waits in the model's queue until a freed slot is handed over; cancelling the task
+    /// calls `leave`.
+    private func wait(model: String, ticket: UInt64, excluding excluded: Set<String>, leave: @escaping @Sendable () -> Void) async throws -> NodeLease
+    {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 if Task.isCancelled {
                     continuation.resume(throwing: CancellationError())
@@ -32,7 +45,7 @@ extension NodeRegistry {
                 }
             }
         } onCancel: {
-            Task { await self.abandon(model: model, ticket: ticket, with: CancellationError()) }
+            leave()
         }
     }
 

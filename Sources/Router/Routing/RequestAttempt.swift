@@ -30,7 +30,8 @@ struct RequestAttempt: Sendable {
                 bearer: router.nodeToken,
                 timeout: router.firstByteTimeout,
                 stream: request.stream,
-                logger: logger
+                logger: logger,
+                watch: watch
             )
         } catch {
             waiting += .now - sent

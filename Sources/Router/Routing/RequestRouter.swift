@@ -27,7 +27,7 @@ struct RequestRouter: Sendable {
             let lease: NodeLease
             let queued = ContinuousClock.now
             do {
-                lease = try await registry.lease(model: request.model, excluding: tried)
+                lease = try await registry.lease(model: request.model, excluding: tried, watch: watch)
             } catch let error as RoutingError where !tried.isEmpty && !error.isQueueFull {
                 break  // every candidate failed already: report the upstream failure
             }

@@ -34,9 +34,12 @@ public struct UpstreamForwarder: Sendable {
     ///   - timeout: Time allowed until the response head (connect, queue and prefill included).
     ///   - stream: Whether the client asked for SSE (the body is then never read whole).
     ///   - logger: The request's logger.
+    ///   - watch: The client's disconnect watch, when the client leaving should cancel the
+    ///     request (it does not cancel the calling task).
     /// - Returns: The upstream's answer.
     /// - Throws: ``UpstreamError`` (`timedOut` after `timeout`) or NIO's connection error when
-    ///   nothing usable was received, `CancellationError` when the calling task was cancelled.
+    ///   nothing usable was received, `CancellationError` when the calling task was cancelled
+    ///   or the client left.
     public func send(
         to url: String,
         body: ByteBuffer,
@@ -44,7 +47,8 @@ public struct UpstreamForwarder: Sendable {
         bearer: String?,
         timeout: TimeAmount,
         stream: Bool,
-        logger: Logger
+        logger: Logger,
+        watch: ClientDisconnectWatch? = nil
     ) async throws -> UpstreamAnswer {
         guard let target = UpstreamTarget(url: url) else { throw UpstreamError.invalidURL }
         var headers = headers
@@ -57,23 +61,33 @@ public struct UpstreamForwarder: Sendable {
         let request = UpstreamRequest(target: target, headers: headers, body: body)
         let deadline = NIODeadline.now() + timeout  // one limit for both tries
         do {
-            return try await exchange(request, deadline: deadline, stream: stream, fresh: false)
+            return try await exchange(request, deadline: deadline, stream: stream, fresh: false, watch: watch)
         } catch UpstreamError.staleConnection {
             logger.debug("a pooled connection to the upstream was closed before it answered; sending again")
-            return try await exchange(request, deadline: deadline, stream: stream, fresh: true)
+            return try await exchange(request, deadline: deadline, stream: stream, fresh: true, watch: watch)
         }
     }
 
     /// Sends `request` on the calling task's event loop (its pool's connection) and waits for
-    /// the answer. Cancelling the calling task cancels the request.
-    private func exchange(_ request: UpstreamRequest, deadline: NIODeadline, stream: Bool, fresh: Bool) async throws -> UpstreamAnswer {
+    /// the answer. Cancelling the calling task, or the client leaving, cancels the request.
+    private func exchange(
+        _ request: UpstreamRequest,
+        deadline: NIODeadline,
+        stream: Bool,
+        fresh: Bool,
+        watch: ClientDisconnectWatch?
+    ) async throws -> UpstreamAnswer {
         let exchange = UpstreamExchange(eventLoop: client.group.any(), readWhole: !stream, deadline: deadline)
-        return try await withTaskCancellationHandler {
-            client.start(request, exchange: exchange, fresh: fresh)
-            return try await exchange.futureAnswer.get()
-        } onCancel: {
-            exchange.cancel()
+        let send = {
+            try await withTaskCancellationHandler {
+                client.start(request, exchange: exchange, fresh: fresh)
+                return try await exchange.futureAnswer.get()
+            } onCancel: {
+                exchange.cancel()
+            }
         }
+        guard let watch else { return try await send() }
+        return try await watch.whileWatching(onClose: exchange.cancel, send)
     }
 
     /// Builds the response that relays an upstream answer to the client.

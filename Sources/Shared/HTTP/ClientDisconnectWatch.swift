@@ -5,10 +5,12 @@ import NIOConcurrencyHelpers
 /// a handler when its client goes away). The connection's ``ConnectionCloseNotifier`` tells it,
 /// at no cost to the connection; without a notifier nothing is noticed.
 ///
-/// What the client leaving stops is said by the caller, as a handler the watch runs: it cancels
-/// a task the watch started for the step (``cancellingOnClose(_:)``), or closes the upstream
-/// connection a relay reads (``whileWatching(onClose:_:)``). The watch holds those handlers, and
-/// never a task it did not create.
+/// What the client leaving stops is said by each step, as a handler the watch runs
+/// (``whileWatching(isolation:onClose:_:)``): the router's queue gives up the request's place,
+/// a request in flight to a node or engine has its connection closed, a relay stops reading.
+/// Or the watch runs the step as a task of its own and cancels it (``cancellingOnClose(_:)``,
+/// the agent's way, which costs a task per request). The watch holds handlers, and never a
+/// task it did not create.
 public final class ClientDisconnectWatch: Sendable {
     private struct State {
         var closed = false
@@ -47,12 +49,16 @@ public final class ClientDisconnectWatch: Sendable {
     /// Whether the client has gone away.
     public var isClosed: Bool { state.withLockedValue(\.closed) }
 
-    /// Runs `operation` on the calling task and, when the client leaves before it ends, runs
-    /// `onClose` once (on the thread that noticed; it must not block). A step that would start
-    /// after the client left does not run.
+    /// Runs `operation` on the calling task (in the caller's isolation) and, when the client
+    /// leaves before it ends, runs `onClose` once (on the thread that noticed; it must not
+    /// block). A step that would start after the client left does not run.
     /// - Throws: `CancellationError` when the client left (whatever `operation` then threw),
     ///   or what `operation` throws.
-    public func whileWatching<Value>(onClose: @escaping @Sendable () -> Void, _ operation: () async throws -> Value) async throws -> Value {
+    public func whileWatching<Value>(
+        isolation: isolated (any Actor)? = #isolation,
+        onClose: @escaping @Sendable () -> Void,
+        _ operation: () async throws -> Value
+    ) async throws -> Value {
         guard connection != nil else { return try await operation() }
         let step = state.withLockedValue { state -> Int? in
             guard !state.closed else { return nil }
