@@ -23,6 +23,7 @@ struct RoutingTests {
             let first = try await fleet.startAgent(name: "a")
             let port = try await first.listeningPort()
             try await fleet.startAgent(name: "b")
+            try await warmUp(first, in: fleet)  // the load goes there first (warm first)
             let statuses = StatusRecorder()
             let load = (0..<4).map { _ in
                 Task {
@@ -51,6 +52,32 @@ struct RoutingTests {
                 let node = try await nodes(fleet).first { ($0["url"] as? String)?.hasSuffix(":\(port)") == true }
                 return node?["online"] as? Bool == true && (node?["excluded_models"] as? [String])?.isEmpty == true
             }
+        }
+    }
+
+    @Test func aRequestGoesWhereItsModelIsWarmNotToAnIdleColdNode() async throws {
+        try await withFleet(agents: 2) { fleet in
+            let (warm, cold) = (fleet.agents[0], fleet.agents[1])
+            try await warmUp(warm, in: fleet)
+            for _ in 0..<6 {
+                #expect(try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2)).status == 200)
+            }
+            #expect(EngineProcesses.of(cold).isEmpty, "the idle node started an engine although another had the model warm")
+            #expect(Array(EngineProcesses.of(warm).values) == [TestEnvironment.chatModel])
+            let (_, metrics) = try await fleet.call(.GET, "/metrics")
+            #expect(!metrics.contains("switchyard_cold_starts_total{"), "no request was sent to a cold node")
+        }
+    }
+
+    /// Starts the chat model's engine on `agent` with a request of its own, and waits until
+    /// the router has heard from the agent's heartbeat that it is warm there.
+    func warmUp(_ agent: ManagedProcess, in fleet: Fleet) async throws {
+        try #require(try await fleet.callAgent(agent, .POST, "/v1/chat/completions", json: Self.chat(tokens: 2)).status == 200)
+        let port = try await agent.listeningPort()
+        try await fleet.eventually("the router hears that the engine is warm") {
+            let node = try await nodes(fleet).first { ($0["url"] as? String)?.hasSuffix(":\(port)") == true }
+            let engines = node?["engines"] as? [[String: Any]] ?? []
+            return node?["warm_models"] as? [String] == [TestEnvironment.chatModel] && engines.first?["state"] as? String == "ready"
         }
     }
 

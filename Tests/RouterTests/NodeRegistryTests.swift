@@ -44,6 +44,9 @@ import Testing
         let registry = try Self.registry()
         let a = await registry.register(Self.registration("http://a", capacity: 4), models: ["m"])
         let b = await registry.register(Self.registration("http://b", capacity: 2), models: ["m"])
+        // Both warm, so that warm-first (WarmFirstTests) does not decide.
+        let warm = NodeHeartbeat(instanceID: "i1", inFlight: 0, modelsVersion: "", engines: [EngineReport(model: "m", state: .ready)])
+        for node in [a, b] { _ = await registry.heartbeat(nodeID: node, warm) }
         let first = try #require(lease(await registry.tryAcquire(model: "m")))
         let second = try #require(lease(await registry.tryAcquire(model: "m")))
         #expect(Set([first.nodeID, second.nodeID]) == [a, b])
@@ -189,7 +192,7 @@ import Testing
         #expect(await registry.slots[b] == 0, "the freed place is reused")
         await registry.release(stale)  // the removed node's lease: must not touch b
         let fresh = try #require(lease(await registry.tryAcquire(model: "n")))
-        #expect(fresh == NodeLease(nodeID: b, url: "http://b"))
+        #expect(fresh == NodeLease(nodeID: b, url: "http://b", warm: false), "b starts cold: a's warmth went with a")
         #expect(await registry.tryAcquire(model: "n") == .full, "b's one slot is taken")
         #expect(await registry.tryAcquire(model: "m") == .noCandidates, "b does not serve m")
     }

@@ -42,6 +42,8 @@ actor EnginePool {
     var pending: [String: Placement] = [:]
     /// Requests on external engines now (managed engines count theirs in ``Loaded/active``).
     var externalActive = 0
+    /// How long each model's engine last took to start.
+    var startDurations: [String: Duration] = [:]
 
     /// Creates an empty pool whose engines compute on `ledger`'s devices.
     init(
@@ -141,8 +143,10 @@ actor EnginePool {
             owner = true
         }
         defer { if owner { starting[model.id] = nil } }
+        let began = ContinuousClock.now
         do {
             _ = try await task.value
+            if owner { startDurations[model.id] = .now - began }
         } catch {
             if owner && !(error is CancellationError) { recordFailure(model.id, reason: "\(error)") }
             throw error

@@ -75,7 +75,8 @@ struct RouterLink: Service {
                 instanceID: state.instanceID,
                 inFlight: await engines.inFlight,
                 modelsVersion: await state.modelsVersion,
-                downloads: await downloader?.currentReports
+                downloads: await downloader?.currentReports,
+                engines: await engines.reports(serving: await state.executableModels)
             )
             do {
                 let response = try await post("/v0/nodes/\(nodeID)/heartbeat", body: beat, timeout: .seconds(5))

@@ -1,4 +1,5 @@
 import Hummingbird
+import Shared
 
 /// A node as the admin API and the dashboard show it: its live state, executable models and
 /// exclusions with their reasons.
@@ -19,6 +20,12 @@ struct NodeView: ResponseEncodable, Sendable {
     var executableModels: [String]
     var excludedModels: [String]
     var exclusions: [Exclusion]
+    /// Models whose engine is warm on the node (reported, or assumed from requests sent): the
+    /// router sends their requests here first.
+    var warmModels: [String]
+    /// The engines the node's last heartbeat reported (state, free slots, last start time);
+    /// nil for agents that do not report them.
+    var engines: [EngineReport]?
 
     struct Exclusion: Codable, Sendable {
         var model: String
@@ -32,7 +39,8 @@ struct NodeView: ResponseEncodable, Sendable {
         case inFlight = "in_flight"
         case executableModels = "executable_models"
         case excludedModels = "excluded_models"
-        case exclusions
+        case exclusions, engines
+        case warmModels = "warm_models"
     }
 
     init(_ status: NodeStatus) {
@@ -53,5 +61,7 @@ struct NodeView: ResponseEncodable, Sendable {
         self.exclusions = node.excluded.sorted().map {
             Exclusion(model: $0, reason: node.exclusionNotes[$0]?.reason, at: node.exclusionNotes[$0]?.at)
         }
+        self.warmModels = status.warmModels
+        self.engines = status.engines
     }
 }

@@ -17,6 +17,11 @@ extension RouterMetrics {
     )
     nonisolated(unsafe) static let queueWait = named("queue_wait", "seconds", "Time a request waited in its model's queue for a free node.")
     nonisolated(unsafe) static let retries = named("retries", "total", "Requests moved on to another node before their first byte.")
+    nonisolated(unsafe) static let coldStarts = named(
+        "cold_starts",
+        "total",
+        "Requests sent to a node where the model's engine was not warm (every warm node was at capacity, or none was warm)."
+    )
     nonisolated(unsafe) static let exclusions = named("exclusions", "total", "Times a model was excluded on a node after a failure.")
     nonisolated(unsafe) static let nodeUp = named("node_up", "", "Whether the node has been heard from recently (1) or not (0).")
     nonisolated(unsafe) static let nodeInFlight = named("node_in_flight", "", "Requests the router has in flight on the node.")

@@ -83,6 +83,11 @@ struct RouterMetrics: Sendable {
         registry.makeCounter(descriptor: Self.retries, labels: [("model", model)]).increment()
     }
 
+    /// A request went to a node where its model's engine was cold (it starts there).
+    func coldStart(model: String, node: String) {
+        registry.makeCounter(descriptor: Self.coldStarts, labels: [("model", model), ("node", node)]).increment()
+    }
+
     /// A (node, model) pair was excluded.
     func excluded(node: String, model: String) {
         registry.makeCounter(descriptor: Self.exclusions, labels: [("node", node), ("model", model)]).increment()

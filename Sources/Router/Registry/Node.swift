@@ -1,3 +1,5 @@
+import Shared
+
 /// A node as the router knows it.
 struct Node: Sendable, Equatable, Codable {
     /// Stable ID at the router (kept across re-registrations from the same URL).
@@ -46,6 +48,10 @@ struct NodeStatus: Sendable, Equatable {
     var inFlight: Int
     /// The agent came back with a new instance in the last 30 s (engines cold, exclusions lifted).
     var restarting = false
+    /// Models whose engine is warm there (reported, or assumed from requests sent), sorted.
+    var warmModels: [String] = []
+    /// The engines its last heartbeat reported; nil for agents that do not report them.
+    var engines: [EngineReport]?
 
     /// `online`, `restarting` or `offline`.
     var state: String {

@@ -17,6 +17,11 @@ actor NodeRegistry {
     /// The nodes each model may be routed to (listed and not excluded there), as indices into
     /// ``entries``, in node ID order.
     var candidates: [String: [Int]] = [:]
+    /// The nodes where each model's engine is warm (ready or starting), as indices into
+    /// ``entries``: reported by heartbeats, and assumed where a request was just sent.
+    var warm: [String: Set<Int>] = [:]
+    /// The engines each node's last heartbeat reported, by node ID (for the node view).
+    var engines: [String: [EngineReport]] = [:]
     /// The registry's time (``ticks()`` reads it; queue timeouts wait on it).
     let clock: RegistryClock
     /// Requests waiting in all queues together.
@@ -97,6 +102,8 @@ actor NodeRegistry {
         }
         node.instanceID = beat.instanceID
         entries[slot].lastSeen = ticks()
+        if restarted { forgetEngines(nodeID: nodeID, slot: slot) }
+        if let reports = beat.engines { recordEngines(reports, nodeID: nodeID, slot: slot) }
         if restarted {
             restartedAt[nodeID] = ticks()
             replace(node)  // persists, rebuilds candidates and dispatches waiting requests
@@ -120,6 +127,7 @@ actor NodeRegistry {
         restartedAt[nodeID] = nil
         updateCandidates(of: nodeID, for: node.models)
         if let slot = slots.removeValue(forKey: nodeID) {
+            forgetEngines(nodeID: nodeID, slot: slot)
             entries[slot] = RoutingEntry(id: "", url: "", capacity: 0)
             freeSlots.append(slot)
         }
@@ -194,7 +202,9 @@ actor NodeRegistry {
             node: node,
             online: isOnline(slot, heardSince: heardSince()),
             inFlight: entries[slot].inFlight,
-            restarting: recentlyRestarted
+            restarting: recentlyRestarted,
+            warmModels: warmModels(slot: slot),
+            engines: engines[id]
         )
     }
 

@@ -3,4 +3,7 @@ struct NodeLease: Sendable, Equatable {
     var nodeID: String
     /// The node's base URL.
     var url: String
+    /// Whether the model's engine was warm on the node when it was chosen (else the request
+    /// starts it there: a cold start).
+    var warm = true
 }

@@ -35,6 +35,7 @@ struct RequestRouter: Sendable {
             waiting += queueWait
             if queueWait > .milliseconds(1) { metrics.queued(model: request.model, for: queueWait) }
             if !tried.isEmpty { metrics.retried(model: request.model) }
+            if !lease.warm { metrics.coldStart(model: request.model, node: lease.nodeID) }
             tried.insert(lease.nodeID)
             let attempt = RequestAttempt(lease: lease, request: request, router: self)
             if let response = try await attempt.run(watch: watch, waiting: &waiting, logger: logger) {

@@ -8,18 +8,28 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
     public var modelsVersion: String
     /// Where each registered model stands on this node (absent from agents that sync none).
     public var downloads: [DownloadReport]?
+    /// The engines that are warm (ready or starting); absent from agents that do not say, whose
+    /// warmth the router then learns only from where it sent requests.
+    public var engines: [EngineReport]?
 
-    public init(instanceID: String, inFlight: Int, modelsVersion: String, downloads: [DownloadReport]? = nil) {
+    public init(
+        instanceID: String,
+        inFlight: Int,
+        modelsVersion: String,
+        downloads: [DownloadReport]? = nil,
+        engines: [EngineReport]? = nil
+    ) {
         self.instanceID = instanceID
         self.inFlight = inFlight
         self.modelsVersion = modelsVersion
         self.downloads = downloads
+        self.engines = engines
     }
 
     enum CodingKeys: String, CodingKey {
         case instanceID = "instance_id"
         case inFlight = "in_flight"
         case modelsVersion = "models_version"
-        case downloads
+        case downloads, engines
     }
 }

@@ -92,7 +92,9 @@ import Testing
 
     @Test func aFailingNodeIsExcludedAndTheNextOneAnswers() async throws {
         try await withNodes([.internalServerError, .ok, .ok]) { router, ids in
-            // Least loaded with ties in turn: keep asking until the failing node was tried.
+            // The failing node is the warm one, so it is tried first (warm first).
+            let warm = NodeHeartbeat(instanceID: "i", inFlight: 0, modelsVersion: "", engines: [EngineReport(model: "m", state: .ready)])
+            _ = await router.registry.heartbeat(nodeID: ids[0], warm)
             var answered = 0
             while await router.registry.node(ids[0])?.node.excluded.isEmpty == true && answered < 10 {
                 let response = try await router.route(Self.request(), watch: ClientDisconnectWatch(connection: nil), logger: Logger(label: "test"))

@@ -121,7 +121,7 @@ function renderNodes(nodes) {
       el("dt", {}, "Engine"), el("dd", { class: "engine" }, node.engine || "—"),
       el("dt", {}, "Load"), el("dd", {}, el("meter", { min: 0, max: node.capacity, value: node.in_flight, "aria-label": "requests in flight" }),
         ` ${node.in_flight} / ${node.capacity}`),
-      el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => el("span", { class: "chip" }, m)) : "nothing")),
+      el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => modelChip(m, node.warm_models.includes(m))) : "nothing")),
     node.exclusions.map((exclusion) => el("div", { class: "excluded", "data-excluded": exclusion.model },
       el("strong", {}, exclusion.model), " excluded",
       exclusion.at ? ` at ${when(exclusion.at)}` : "", exclusion.reason ? `: ${exclusion.reason}` : "", " ",
@@ -129,6 +129,13 @@ function renderNodes(nodes) {
     el("div", { class: "row" },
       el("button", { type: "button", class: "quiet", onclick: () => showNode(node) }, "Details"),
       el("button", { type: "button", class: "danger", onclick: () => removeNode(node) }, "Remove")))));
+}
+
+// A served model; a warm one (its engine is loaded or starting there) gets requests first.
+function modelChip(model, warm) {
+  return warm
+    ? el("span", { class: "chip warm", "data-warm": model, title: "engine warm: requests for this model go here first" }, model, " · warm")
+    : el("span", { class: "chip" }, model);
 }
 
 async function clearExclusion(node, model) {
