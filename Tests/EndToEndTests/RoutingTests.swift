@@ -69,6 +69,46 @@ struct RoutingTests {
         }
     }
 
+    @Test func aSessionStaysOnOneNodeAndMovesWithoutAnErrorWhenItsNodeGoes() async throws {
+        try await withFleet(agents: 2) { fleet in
+            for agent in fleet.agents { try await warmUp(agent, in: fleet) }  // both warm: only the session decides
+            let ports = try fleet.agents.map { try #require(EngineProcesses.port(of: $0)) }
+            func generated() async throws -> [Double] {
+                var counts: [Double] = []
+                for port in ports { counts.append(try await Self.engineMetric("llamacpp:tokens_predicted_total", enginePort: port)) }
+                return counts
+            }
+            let before = try await generated()
+            for turn in 0..<4 {
+                let (status, _) = try await fleet.call(
+                    .POST,
+                    "/v1/chat/completions",
+                    json: Self.chat(tokens: 3),
+                    headers: ["X-Session-ID": "conversation-1"]
+                )
+                #expect(status == 200, "turn \(turn)")
+            }
+            let after = try await generated()
+            let served = zip(before, after).map { $1 - $0 }
+            #expect(served.filter { $0 > 0 }.count == 1, "the turns went to more than one node: \(served)")
+            let home = try #require(served.firstIndex { $0 > 0 })
+
+            // Its node goes away: the next turn moves to the other node, and the client sees no error.
+            fleet.agents[home].kill()
+            for turn in 0..<3 {
+                let (status, body) = try await fleet.call(
+                    .POST,
+                    "/v1/chat/completions",
+                    json: Self.chat(tokens: 3),
+                    headers: ["X-Session-ID": "conversation-1"]
+                )
+                #expect(status == 200, "turn \(turn) after the node went: \(body)")
+            }
+            let (_, metrics) = try await fleet.call(.GET, "/metrics")
+            #expect(metrics.contains("placement=\"moved\""), "the move is counted")
+        }
+    }
+
     /// Starts the chat model's engine on `agent` with a request of its own, and waits until
     /// the router has heard from the agent's heartbeat that it is warm there.
     func warmUp(_ agent: ManagedProcess, in fleet: Fleet) async throws {
@@ -212,10 +252,15 @@ struct RoutingTests {
 
     /// `llamacpp:requests_processing` from the engine's Prometheus endpoint.
     static func processing(enginePort: Int) async throws -> Double {
+        try await engineMetric("llamacpp:requests_processing", enginePort: enginePort)
+    }
+
+    /// A value from the engine's Prometheus endpoint (-1 when it is not there).
+    static func engineMetric(_ name: String, enginePort: Int) async throws -> Double {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(enginePort)/metrics")
         request.method = .GET
         let text = String(buffer: try await HTTPClient.shared.execute(request, timeout: .seconds(5)).body.collect(upTo: 1 << 20))
-        let line = text.split(separator: "\n").first { $0.hasPrefix("llamacpp:requests_processing") }
+        let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
         return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
     }
 

@@ -13,10 +13,11 @@ import Testing
         offlineAfter: Duration = .seconds(60),
         queueDepth: Int = 8,
         queueTimeout: Duration = .seconds(5),
+        routing: RoutingPolicy = .warmFirst,
         clock: ManualClock = ManualClock()
     ) throws -> NodeRegistry {
         try NodeRegistry(
-            settings: RegistrySettings(offlineAfter: offlineAfter, queueDepth: queueDepth, queueTimeout: queueTimeout),
+            settings: RegistrySettings(offlineAfter: offlineAfter, queueDepth: queueDepth, queueTimeout: queueTimeout, routing: routing),
             clock: RegistryClock(clock)
         )
     }

@@ -29,16 +29,27 @@ import Testing
         let notifier = ConnectionCloseNotifier()
         let channel = EmbeddedChannel(handler: notifier)
         let watch = ClientDisconnectWatch(connection: notifier)
-        let value = try await watch.cancellingOnClose { () async -> Int in
-            #expect(!Task.isCancelled)
-            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            #expect(Task.isCancelled, "the step's task is cancelled")
-            return 7
+        let started = ContinuousClock.now
+        await #expect(throws: CancellationError.self) {
+            try await watch.cancellingOnClose {
+                channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+                try await Task.sleep(for: .seconds(10))
+            }
         }
-        #expect(value == 7)
+        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(!Task.isCancelled, "the caller's task is left alone")
         #expect(watch.isClosed)
         _ = try? channel.finish()
+
+        let notifier2 = ConnectionCloseNotifier()
+        let channel2 = EmbeddedChannel(handler: notifier2)
+        let watch2 = ClientDisconnectWatch(connection: notifier2)
+        let value = try await watch2.cancellingOnClose { () async -> Int in
+            channel2.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            return 7
+        }
+        #expect(value == 7)
+        _ = try? channel2.finish()
     }
 
     @Test("a step watched on the calling task gets its close handler run once, and none after it ended")

@@ -39,6 +39,24 @@ import Testing
         var model: String?
         var stream: Bool?
         init(_ fields: (model: String?, stream: Bool?)) { (model, stream) = (fields.model, fields.stream) }
+        init(_ fields: RoutingFieldsScanner.Fields) { (model, stream) = (fields.model, fields.stream) }
+    }
+
+    @Test(
+        "the session is prompt_cache_key, else user; other types and nested members do not count",
+        arguments: [
+            (#"{"model":"m","user":"u1"}"#, "u1"),
+            (#"{"prompt_cache_key":"k1","model":"m","user":"u1"}"#, "k1"),
+            (#"{"model":"m","user":"u1","prompt_cache_key":null}"#, "u1"),
+            (#"{"model":"m","user":{"id":"u1"},"prompt_cache_key":7}"#, nil),
+            (#"{"model":"m","metadata":{"user":"inner"}}"#, nil),
+            (#"{"model":"m","us\u0065r":"escaped"}"#, "escaped"),
+        ] as [(String, String?)]
+    )
+    func session(body: String, session: String?) throws {
+        let fields = try Array(body.utf8).withUnsafeBufferPointer { bytes throws(Failure) in try RoutingFieldsScanner.scan(bytes) }
+        #expect(fields.session == session)
+        #expect(fields.model == "m")
     }
 
     static let agreed: [(String, Result<Pair, Failure>)] = [

@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a request may wait in its model's queue before 504 queue_timeout.")
     var queueTimeout = 30.0
 
+    @Option(help: "How a node is chosen: warm-first (nodes where the model's engine is loaded first) or least-loaded.")
+    var routing = RoutingPolicy.warmFirst
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -63,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
             registry: RegistrySettings(
                 offlineAfter: .milliseconds(Int(heartbeatInterval * 3000)),
                 queueDepth: queueDepth,
-                queueTimeout: .milliseconds(Int(queueTimeout * 1000))
+                queueTimeout: .milliseconds(Int(queueTimeout * 1000)),
+                routing: routing
             ),
             hub: HubSettings.fromEnvironment(environment)
         )

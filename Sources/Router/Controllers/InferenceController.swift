@@ -28,6 +28,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             body: inference.body,
             headers: headers,
             stream: inference.fields.stream,
+            session: inference.request.headers.first { $0.name == .sessionID }?.value ?? inference.fields.session,
             requestID: requestID,
             arrived: arrived
         )

@@ -17,6 +17,11 @@ extension RouterMetrics {
     )
     nonisolated(unsafe) static let queueWait = named("queue_wait", "seconds", "Time a request waited in its model's queue for a free node.")
     nonisolated(unsafe) static let retries = named("retries", "total", "Requests moved on to another node before their first byte.")
+    nonisolated(unsafe) static let sessions = named(
+        "session_requests",
+        "total",
+        "Requests with a session key, by placement: kept on their conversation's node, moved off it (gone, excluded or full), or new."
+    )
     nonisolated(unsafe) static let coldStarts = named(
         "cold_starts",
         "total",

@@ -22,6 +22,8 @@ actor NodeRegistry {
     var warm: [String: Set<Int>] = [:]
     /// The engines each node's last heartbeat reported, by node ID (for the node view).
     var engines: [String: [EngineReport]] = [:]
+    /// Where each conversation went last.
+    var sessions = SessionAffinity()
     /// The registry's time (``ticks()`` reads it; queue timeouts wait on it).
     let clock: RegistryClock
     /// Requests waiting in all queues together.

@@ -1,4 +1,4 @@
-/// Liveness and queueing limits of the registry.
+/// Liveness and queueing limits of the registry, and its routing policy.
 struct RegistrySettings: Sendable, Equatable {
     /// A node not heard from for this long is offline.
     var offlineAfter: Duration = .seconds(6)
@@ -6,4 +6,6 @@ struct RegistrySettings: Sendable, Equatable {
     var queueDepth = 256
     /// How long a request may wait in the queue.
     var queueTimeout: Duration = .seconds(30)
+    /// How a node is chosen among those that can take a request.
+    var routing = RoutingPolicy.warmFirst
 }

@@ -5,8 +5,13 @@ extension NodeRegistry {
     /// - Throws: ``RoutingError``: `modelNotFound` (never advertised), `noCapableNodes` (known,
     ///   nobody can take it), `queueFull`, `queueTimeout`; `CancellationError` when the waiting
     ///   task is cancelled or the client, which `watch` watches, went away: it gives up its place.
-    func lease(model: String, excluding excluded: Set<String> = [], watch: ClientDisconnectWatch? = nil) async throws -> NodeLease {
-        switch tryAcquire(model: model, excluding: excluded) {
+    func lease(
+        model: String,
+        excluding excluded: Set<String> = [],
+        session: String? = nil,
+        watch: ClientDisconnectWatch? = nil
+    ) async throws -> NodeLease {
+        switch tryAcquire(model: model, excluding: excluded, session: session) {
         case .leased(let lease):
             return lease
         case .noCandidates:

@@ -11,19 +11,43 @@ extension NodeRegistry {
 
     /// Reserves a slot on a candidate (online, listing the model, not excluded there, not in
     /// `excluded`): the routing policy, and the place a cache-aware or endpoint-aware one plugs
-    /// in. Warm first: among candidates with a free slot, one where the model's engine is warm
-    /// (ready or starting, ``warm``) wins over any cold one, so a cold engine is started only
-    /// when every warm node is at capacity. Among equals, the least loaded (in flight relative
-    /// to capacity), ties in rotation. The node chosen is warm from then on: its engine is
-    /// starting for this request. One pass over the model's candidate list, no allocation: the
-    /// cost follows the number of nodes serving the model, not the size of the fleet.
-    func tryAcquire(model: String, excluding excluded: Set<String> = []) -> Acquisition {
+    /// in. A request with a `session` key goes to its conversation's node while that node can
+    /// take it (``SessionAffinity``); otherwise the policy chooses, and the conversation
+    /// follows. Warm first (``RoutingPolicy/warmFirst``, the default): among candidates with a
+    /// free slot, one where the model's engine is warm (ready or starting, ``warm``) wins over
+    /// any cold one, so a cold engine is started only when every warm node is at capacity.
+    /// Among equals, the least loaded (in flight relative to capacity), ties in rotation. The
+    /// node chosen is warm from then on: its engine is starting for this request. One pass over
+    /// the model's candidate list, no allocation: the cost follows the number of nodes serving
+    /// the model, not the size of the fleet.
+    func tryAcquire(model: String, excluding excluded: Set<String> = [], session: String? = nil) -> Acquisition {
         guard let list = candidates[model], !list.isEmpty else { return .noCandidates }
+        guard let session else { return choose(model: model, from: list, excluding: excluded) }
+        // A conversation stays on its node while that node can take it: online, still a
+        // candidate (not excluded), not in `excluded` (failed this request), with a free slot.
+        let key = SessionAffinity.key(model: model, session: session)
+        let remembered = sessions.node(for: key)
+        if let nodeID = remembered, let slot = slots[nodeID], list.contains(slot), !excluded.contains(nodeID),
+            isOnline(slot, heardSince: heardSince()), entries[slot].hasFreeSlot
+        {
+            entries[slot].inFlight += 1
+            return .leased(NodeLease(nodeID: nodeID, url: entries[slot].url, warm: true, session: .kept))
+        }
+        let acquisition = choose(model: model, from: list, excluding: excluded)
+        guard case .leased(var lease) = acquisition else { return acquisition }
+        sessions.record(key, node: lease.nodeID)
+        lease.session = remembered == nil ? .new : .moved
+        return .leased(lease)
+    }
+
+    /// The policy's choice among `list`, the model's candidates (see ``tryAcquire(model:excluding:session:)``).
+    private func choose(model: String, from list: [Int], excluding excluded: Set<String>) -> Acquisition {
         let since = heardSince()
         let warmSlots = warm[model] ?? []
+        let preferWarm = settings.routing == .warmFirst && !warmSlots.isEmpty
         rotation &+= 1
         let start = rotation % list.count
-        let (best, bestIsWarm, anyCandidate) = entries.withUnsafeBufferPointer { entries in
+        let (best, anyCandidate) = entries.withUnsafeBufferPointer { entries in
             list.withUnsafeBufferPointer { list in
                 var best: Int?
                 var bestIsWarm = false
@@ -36,7 +60,7 @@ extension NodeRegistry {
                     anyCandidate = true
                     let (inFlight, capacity) = (entries[slot].inFlight, entries[slot].capacity)
                     guard inFlight < capacity else { continue }
-                    let isWarm = !warmSlots.isEmpty && warmSlots.contains(slot)
+                    let isWarm = preferWarm && warmSlots.contains(slot)
                     if let current = best {
                         if bestIsWarm && !isWarm { continue }
                         // inFlight / capacity < best's inFlight / capacity, without division.
@@ -44,17 +68,18 @@ extension NodeRegistry {
                     }
                     best = slot
                     bestIsWarm = isWarm
-                    // Nothing beats an idle warm node (or an idle one, when none is warm); the
-                    // rotation spreads ties.
-                    if inFlight == 0 && (isWarm || warmSlots.isEmpty) { break }
+                    // Nothing beats an idle warm node (or an idle one, when warmth does not
+                    // decide); the rotation spreads ties.
+                    if inFlight == 0 && (isWarm || !preferWarm) { break }
                 }
-                return (best, bestIsWarm, anyCandidate)
+                return (best, anyCandidate)
             }
         }
         guard anyCandidate else { return .noCandidates }
         guard let best else { return .full }
         entries[best].inFlight += 1
-        if !bestIsWarm { warm[model, default: []].insert(best) }
-        return .leased(NodeLease(nodeID: entries[best].id, url: entries[best].url, warm: bestIsWarm))
+        let wasWarm = warmSlots.contains(best)
+        if !wasWarm { warm[model, default: []].insert(best) }
+        return .leased(NodeLease(nodeID: entries[best].id, url: entries[best].url, warm: wasWarm))
     }
 }

@@ -27,7 +27,7 @@ struct RequestRouter: Sendable {
             let lease: NodeLease
             let queued = ContinuousClock.now
             do {
-                lease = try await registry.lease(model: request.model, excluding: tried, watch: watch)
+                lease = try await registry.lease(model: request.model, excluding: tried, session: request.session, watch: watch)
             } catch let error as RoutingError where !tried.isEmpty && !error.isQueueFull {
                 break  // every candidate failed already: report the upstream failure
             }
@@ -36,6 +36,7 @@ struct RequestRouter: Sendable {
             if queueWait > .milliseconds(1) { metrics.queued(model: request.model, for: queueWait) }
             if !tried.isEmpty { metrics.retried(model: request.model) }
             if !lease.warm { metrics.coldStart(model: request.model, node: lease.nodeID) }
+            if let placement = lease.session { metrics.session(model: request.model, placement) }
             tried.insert(lease.nodeID)
             let attempt = RequestAttempt(lease: lease, request: request, router: self)
             if let response = try await attempt.run(watch: watch, waiting: &waiting, logger: logger) {

@@ -13,6 +13,8 @@ struct RoutedRequest: Sendable {
     /// The client's headers less hop-by-hop ones, with the request ID.
     var headers: HTTPHeaders
     var stream: Bool
+    /// The conversation's key (`X-Session-ID`, else the body's `prompt_cache_key` or `user`).
+    var session: String?
     var requestID: String
     var arrived: ContinuousClock.Instant
 }

@@ -4,6 +4,9 @@ import Shared
 extension HTTPField.Name {
     /// `X-Request-ID`.
     static let requestID = HTTPField.Name("X-Request-ID")!
+    /// `X-Session-ID`: keeps a conversation's requests on one node (before the body's
+    /// `prompt_cache_key` or `user`).
+    static let sessionID = HTTPField.Name("X-Session-ID")!
     /// Milliseconds the router itself spent on the request (queueing and node time excluded).
     static let routerTime = HTTPField.Name("X-Switchyard-Router-Time-Ms")!
 }

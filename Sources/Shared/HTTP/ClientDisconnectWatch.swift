@@ -60,14 +60,8 @@ public final class ClientDisconnectWatch: Sendable {
         _ operation: () async throws -> Value
     ) async throws -> Value {
         guard connection != nil else { return try await operation() }
-        let step = state.withLockedValue { state -> Int? in
-            guard !state.closed else { return nil }
-            state.nextStep += 1
-            state.handlers[state.nextStep] = onClose
-            return state.nextStep
-        }
-        guard let step else { throw CancellationError() }
-        defer { _ = state.withLockedValue { $0.handlers.removeValue(forKey: step) } }
+        let step = try watch(onClose)
+        defer { unwatch(step) }
         do {
             return try await operation()
         } catch  where isClosed {
@@ -76,26 +70,45 @@ public final class ClientDisconnectWatch: Sendable {
     }
 
     /// Runs `operation` as a task of its own, on the watch's executor, which the client leaving
-    /// cancels (so does the caller's cancellation). An
-    /// operation that finishes with a value even so returns it, so that what it acquired can be
-    /// released by the caller, whose next watched step then sees the client gone.
+    /// cancels (so does the caller's cancellation). An operation that finishes with a value even
+    /// so returns it, so that what it acquired can be released by the caller, whose next
+    /// watched step then sees the client gone.
     /// - Throws: `CancellationError` when the client left, or what `operation` throws.
     public func cancellingOnClose<Value: Sendable>(_ operation: sending @escaping () async throws -> Value) async throws -> Value {
         guard connection != nil else { return try await operation() }
-        guard !isClosed else { throw CancellationError() }
+        // Watched before the task exists, so that no departure falls between the two.
+        let started = NIOLockedValueBox<Task<Value, any Error>?>(nil)
+        let step = try watch { started.withLockedValue { $0 }?.cancel() }
+        defer { unwatch(step) }
         let task = Task(executorPreference: executor, operation: operation)
+        started.withLockedValue { $0 = task }
+        if isClosed { task.cancel() }  // the client left before the task was there to cancel
         do {
-            return try await whileWatching(onClose: task.cancel) {
-                try await withTaskCancellationHandler {
-                    try await task.value
-                } onCancel: {
-                    task.cancel()
-                }
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
             }
-        } catch {
-            task.cancel()  // the client left before the step was watched: it stops at once
-            throw error
+        } catch  where isClosed {
+            throw CancellationError()
         }
+    }
+
+    /// Registers a step's close handler.
+    /// - Throws: `CancellationError` when the client has left already (the step must not run).
+    private func watch(_ onClose: @escaping @Sendable () -> Void) throws -> Int {
+        let step = state.withLockedValue { state -> Int? in
+            guard !state.closed else { return nil }
+            state.nextStep += 1
+            state.handlers[state.nextStep] = onClose
+            return state.nextStep
+        }
+        guard let step else { throw CancellationError() }
+        return step
+    }
+
+    private func unwatch(_ step: Int) {
+        _ = state.withLockedValue { $0.handlers.removeValue(forKey: step) }
     }
 
     private func markClosed() {

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// The fields of an inference request body that routing needs: the model and whether to stream.
+/// The fields of an inference request body that routing needs: the model, whether to stream,
+/// and the conversation it belongs to.
 ///
 /// The body itself is forwarded unchanged; only these fields are read from it.
 public struct RoutingFields: Sendable, Equatable {
@@ -8,6 +9,8 @@ public struct RoutingFields: Sendable, Equatable {
     public var model: String
     /// Whether the client asked for server-sent events.
     public var stream: Bool
+    /// OpenAI's `prompt_cache_key`, else `user`: a key that keeps a conversation on one node.
+    public var session: String?
 
     /// Reads the routing fields from a request body.
     /// - Parameters:
@@ -16,7 +19,7 @@ public struct RoutingFields: Sendable, Equatable {
     /// - Throws: ``OpenAIError`` (400) for a body that is not a JSON object, a missing or empty
     ///   `model`, or a `stream` that is not a boolean.
     public init(parsing body: ByteBuffer, route: InferenceRoute) throws(OpenAIError) {
-        let wire: (model: String?, stream: Bool?)
+        let wire: RoutingFieldsScanner.Fields
         do {
             wire = try body.withUnsafeReadableBytes { try RoutingFieldsScanner.scan($0.assumingMemoryBound(to: UInt8.self)) }
         } catch RoutingFieldsScanner.Failure.modelNotAString {
@@ -40,5 +43,6 @@ public struct RoutingFields: Sendable, Equatable {
         }
         self.model = model
         self.stream = stream
+        self.session = wire.session.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -1,4 +1,6 @@
-/// Reads the top-level `model` and `stream` members of a JSON body in one pass over its bytes,
+/// Reads the top-level `model` and `stream` members of a JSON body, and the conversation keys
+/// `prompt_cache_key` and `user` (strings; another type is the engine's business), in one pass
+/// over its bytes,
 /// checking that the whole body is valid JSON (RFC 8259) but building nothing for the rest of
 /// it (the messages, which can be large). It runs for every request on both hops; Foundation's
 /// decoder builds a map of the whole document and a dictionary of each object's keys first.
@@ -45,8 +47,16 @@ struct RoutingFieldsScanner {
         self.bytes = bytes
     }
 
-    /// The body's `model` and `stream` (`nil` when absent or `null`).
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> (model: String?, stream: Bool?) {
+    /// What the scan read: each `nil` when absent or `null`.
+    struct Fields {
+        var model: String?
+        var stream: Bool?
+        /// `prompt_cache_key`, else `user`: what keeps a conversation on one node.
+        var session: String?
+    }
+
+    /// The body's routing members.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Fields {
         var scanner = RoutingFieldsScanner(bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
         scanner.skipWhitespace()
@@ -57,6 +67,8 @@ struct RoutingFieldsScanner {
         }
         var model = Member<String>.absent
         var stream = Member<Bool>.absent
+        var promptCacheKey: String?
+        var user: String?
         try scanner.members(depth: 1) { scanner, key throws(Failure) in
             switch key {
             case .model:
@@ -75,17 +87,44 @@ struct RoutingFieldsScanner {
                     stream = .value(false)
                 default: stream = try scanner.skipNullOrValue() ? .absent : .wrongType
                 }
+            case .promptCacheKey:
+                promptCacheKey = try scanner.optionalString()
+            case .user:
+                user = try scanner.optionalString()
             case nil:
                 try scanner.skipValue(depth: 1)
             }
         }
         try scanner.expectEnd()
-        return (try model.value(else: .modelNotAString), try stream.value(else: .streamNotABoolean))
+        return Fields(
+            model: try model.value(else: .modelNotAString),
+            stream: try stream.value(else: .streamNotABoolean),
+            session: promptCacheKey ?? user
+        )
     }
 
     /// The members routing reads.
     private enum Key {
-        case model, stream
+        case model, stream, promptCacheKey, user
+
+        init?(name: some Sequence<UInt8>) {
+            switch true {
+            case name.elementsEqual("model".utf8): self = .model
+            case name.elementsEqual("stream".utf8): self = .stream
+            case name.elementsEqual("prompt_cache_key".utf8): self = .promptCacheKey
+            case name.elementsEqual("user".utf8): self = .user
+            default: return nil
+            }
+        }
+    }
+
+    /// A string value, or nil for any other value (skipped).
+    private mutating func optionalString() throws(Failure) -> String? {
+        guard peek == UInt8(ascii: "\"") else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        return try string(decoding: true)
     }
 
     var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -172,11 +211,9 @@ struct RoutingFieldsScanner {
             // An escaped key, such as `"mod\u0065l"`, names the member it decodes to.
             var copy = RoutingFieldsScanner(UnsafeBufferPointer(rebasing: raw.base[(raw.startIndex - 1)..<(raw.endIndex + 1)]))
             guard let name = try? copy.string(decoding: true) else { return nil }
-            return name == "model" ? .model : name == "stream" ? .stream : nil
+            return Key(name: name.utf8)
         }
-        if raw.elementsEqual("model".utf8) { return .model }
-        if raw.elementsEqual("stream".utf8) { return .stream }
-        return nil
+        return Key(name: raw)
     }
 
     private mutating func skipValue(depth: Int) throws(Failure) {

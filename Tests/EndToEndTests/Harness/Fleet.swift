@@ -92,10 +92,17 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// Sends a request to the router with the admin key (or `key`).
-    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, key: String? = nil) async throws -> HTTPClientResponse {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        json: String? = nil,
+        key: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: routerURL + path)
         request.method = method
         request.headers.add(name: "authorization", value: "Bearer \(key ?? adminKey)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let json {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
@@ -104,8 +111,14 @@ final class Fleet: @unchecked Sendable {
     }
 
     /// Sends a request and collects the whole answer.
-    func call(_ method: HTTPMethod, _ path: String, json: String? = nil, key: String? = nil) async throws -> (status: Int, body: String) {
-        let response = try await send(method, path, json: json, key: key)
+    func call(
+        _ method: HTTPMethod,
+        _ path: String,
+        json: String? = nil,
+        key: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> (status: Int, body: String) {
+        let response = try await send(method, path, json: json, key: key, headers: headers)
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))
     }

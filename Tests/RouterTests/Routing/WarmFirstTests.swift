@@ -68,4 +68,19 @@ import Testing
         let c = await registry.register(NodeRegistryTests.registration("http://c", capacity: 2), models: ["m", "n"])
         #expect(await registry.node(c)?.warmModels == [])
     }
+
+    @Test func leastLoadedIgnoresWarmthButStillSaysWhatWasCold() async throws {
+        let registry = try NodeRegistryTests.registry(routing: .leastLoaded)
+        let cold = await registry.register(NodeRegistryTests.registration("http://a", capacity: 2), models: ["m"])
+        let warm = await registry.register(NodeRegistryTests.registration("http://b", capacity: 2), models: ["m"])
+        _ = await registry.heartbeat(nodeID: warm, Self.beat([EngineReport(model: "m", state: .ready)]))
+        var picks: [String: [Bool]] = [:]
+        for _ in 0..<4 {
+            let lease = try lease(await registry.tryAcquire(model: "m"))
+            picks[lease.nodeID, default: []].append(lease.warm)
+            await registry.release(lease)
+        }
+        #expect(picks[warm] == [true, true], "idle nodes take turns, warm or not")
+        #expect(picks[cold] == [false, true], "the first request there started its engine")
+    }
 }
