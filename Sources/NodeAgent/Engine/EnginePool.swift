@@ -44,6 +44,8 @@ actor EnginePool {
     var externalActive = 0
     /// How long each model's engine last took to start.
     var startDurations: [String: Duration] = [:]
+    /// Each engine's generation speed (``GenerationSpeed``), by model.
+    var speeds: [String: GenerationSpeed] = [:]
 
     /// Creates an empty pool whose engines compute on `ledger`'s devices.
     init(

@@ -24,6 +24,9 @@ actor NodeRegistry {
     var engines: [String: [EngineReport]] = [:]
     /// Where each conversation went last.
     var sessions = SessionAffinity()
+    /// The measured generation speed (tokens/s of one sequence) of each model on each node,
+    /// by entry index, as heartbeats report it.
+    var speeds: [String: [Int: Double]] = [:]
     /// The registry's time (``ticks()`` reads it; queue timeouts wait on it).
     let clock: RegistryClock
     /// Requests waiting in all queues together.

@@ -45,6 +45,7 @@ extension NodeRegistry {
         let since = heardSince()
         let warmSlots = warm[model] ?? []
         let preferWarm = settings.routing == .warmFirst && !warmSlots.isEmpty
+        let load = LoadMeasure(speeds: settings.routing == .warmFirst ? speeds[model] : nil)
         rotation &+= 1
         let start = rotation % list.count
         let (best, anyCandidate) = entries.withUnsafeBufferPointer { entries in
@@ -63,14 +64,13 @@ extension NodeRegistry {
                     let isWarm = preferWarm && warmSlots.contains(slot)
                     if let current = best {
                         if bestIsWarm && !isWarm { continue }
-                        // inFlight / capacity < best's inFlight / capacity, without division.
-                        if bestIsWarm == isWarm, inFlight * entries[current].capacity >= entries[current].inFlight * capacity { continue }
+                        if bestIsWarm == isWarm, !load.isLess(entries[slot], slot, than: entries[current], current) { continue }
                     }
                     best = slot
                     bestIsWarm = isWarm
                     // Nothing beats an idle warm node (or an idle one, when warmth does not
-                    // decide); the rotation spreads ties.
-                    if inFlight == 0 && (isWarm || !preferWarm) { break }
+                    // decide) unless speeds differ; the rotation spreads ties.
+                    if inFlight == 0 && (isWarm || !preferWarm) && load.speeds == nil { break }
                 }
                 return (best, anyCandidate)
             }

@@ -12,6 +12,9 @@ extension NodeRegistry {
         for model in warmNow {
             warm[model, default: []].insert(slot)
         }
+        for report in reports {
+            if let speed = report.tokensPerSecond, speed > 0 { speeds[report.model, default: [:]][slot] = speed }
+        }
     }
 
     /// Forgets what was known of the engines at `slot` (its node is gone, or came back new).
@@ -19,6 +22,9 @@ extension NodeRegistry {
         engines[nodeID] = nil
         for (model, slots) in warm where slots.contains(slot) {
             warm[model] = slots.count == 1 ? nil : slots.subtracting([slot])
+        }
+        for (model, measured) in speeds where measured[slot] != nil {
+            speeds[model] = measured.count == 1 ? nil : measured.filter { $0.key != slot }
         }
     }
 

@@ -17,17 +17,22 @@ public struct EngineReport: Codable, Sendable, Equatable {
     /// How long this model's engine last took to start on the node, in seconds; nil before the
     /// first start.
     public var startSeconds: Double?
+    /// Tokens per second the engine generates for one sequence, as measured from its own
+    /// counters between heartbeats and smoothed; nil before it generated anything.
+    public var tokensPerSecond: Double?
 
-    public init(model: String, state: State, freeSlots: Int? = nil, startSeconds: Double? = nil) {
+    public init(model: String, state: State, freeSlots: Int? = nil, startSeconds: Double? = nil, tokensPerSecond: Double? = nil) {
         self.model = model
         self.state = state
         self.freeSlots = freeSlots
         self.startSeconds = startSeconds
+        self.tokensPerSecond = tokensPerSecond
     }
 
     enum CodingKeys: String, CodingKey {
         case model, state
         case freeSlots = "free_slots"
         case startSeconds = "start_seconds"
+        case tokensPerSecond = "tokens_per_second"
     }
 }
