@@ -125,6 +125,8 @@ def run(policy):
     with httpx.Client(timeout=30) as client:
         metrics = client.get(f"{base}/metrics").text
     served = {}
+    if os.environ.get("BENCH_DEBUG"):
+        print([line for line in metrics.splitlines() if line.startswith("switchyard_requests_total")], before.keys())
     for line in metrics.splitlines():
         if line.startswith("switchyard_requests_total{") and 'status="200"' in line:
             node_id = line.split('node="')[1].split('"')[0]

@@ -16,6 +16,12 @@ struct LoadMeasure {
         self.unmeasured = (slowest ?? 2) / 2
     }
 
+    /// When a request would finish at the node at `slot`, in units of one sequence's time on a
+    /// speed-1 node, with `ahead` requests already waiting for it (speeds only).
+    func finish(_ entry: RoutingEntry, _ slot: Int, ahead: Int) -> Double {
+        Double(entry.inFlight + 1 + ahead) / (Double(entry.capacity) * (speeds?[slot] ?? unmeasured))
+    }
+
     /// Whether the node at `slot` is less loaded than the one at `other`, without division.
     func isLess(_ entry: RoutingEntry, _ slot: Int, than best: RoutingEntry, _ other: Int) -> Bool {
         guard let speeds else { return entry.inFlight * best.capacity < best.inFlight * entry.capacity }

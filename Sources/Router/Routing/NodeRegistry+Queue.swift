@@ -81,7 +81,8 @@ extension NodeRegistry {
             for model in node.routableModels {
                 guard let waiting = queues[model],
                     let index = waiting.firstIndex(where: { !$0.excluding.contains(nodeID) }),
-                    waiting[index].ticket < pick?.ticket ?? .max
+                    waiting[index].ticket < pick?.ticket ?? .max,
+                    !betterToWait(model: model, than: slot, excluding: waiting[index].excluding)
                 else { continue }
                 pick = (model, index, waiting[index].ticket)
             }

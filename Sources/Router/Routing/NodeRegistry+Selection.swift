@@ -77,9 +77,24 @@ extension NodeRegistry {
         }
         guard anyCandidate else { return .noCandidates }
         guard let best else { return .full }
+        if load.speeds != nil, betterToWait(model: model, than: best, excluding: excluded) { return .full }
         entries[best].inFlight += 1
         let wasWarm = warmSlots.contains(best)
         if !wasWarm { warm[model, default: []].insert(best) }
         return .leased(NodeLease(nodeID: entries[best].id, url: entries[best].url, warm: wasWarm))
+    }
+
+    /// Whether a request for `model` should rather wait for a busy node than take the free slot
+    /// at `slot`: when speeds are measured and some full candidate would still finish it sooner,
+    /// after the requests already waiting (a node many times slower is then not worth it). Also
+    /// asked before the queue hands a slow node's free slot to a waiting request.
+    func betterToWait(model: String, than slot: Int, excluding excluded: Set<String>) -> Bool {
+        guard settings.routing == .warmFirst, let measured = speeds[model], let list = candidates[model] else { return false }
+        let load = LoadMeasure(speeds: measured)
+        let (here, waiting, since) = (load.finish(entries[slot], slot, ahead: 0), queues[model]?.count ?? 0, heardSince())
+        return list.contains { other in
+            other != slot && !entries[other].hasFreeSlot && isOnline(other, heardSince: since)
+                && !excluded.contains(entries[other].id) && load.finish(entries[other], other, ahead: waiting) < here
+        }
     }
 }

@@ -25,9 +25,12 @@ import Testing
         return nodes
     }
 
-    @Test func theFastNodeTakesWorkUntilItIsFullThenTheSlowOne() async throws {
-        let (registry, fast, slow) = try await Self.fleet()
-        #expect(try await Self.picks(registry, count: 6) == [fast, fast, fast, fast, slow, slow])
+    @Test func eachRequestGoesWhereItWouldFinishFirst() async throws {
+        // 30 against 100 tokens/s, capacity 4 each: the slower node's first request would end at
+        // 1/120, the fast node's fourth at 4/400; the next two would end sooner on the fast one.
+        let (registry, fast, slow) = try await Self.fleet(slowSpeed: 30)
+        #expect(try await Self.picks(registry, count: 5) == [fast, fast, fast, slow, fast])
+        #expect(await registry.tryAcquire(model: "m") == .full, "a second request there would finish later than waiting")
     }
 
     @Test func aNodeNotMeasuredYetCountsAsHalfTheSlowestAndStillGetsWork() async throws {
@@ -46,5 +49,29 @@ import Testing
         let (registry, fast, slow) = try await Self.fleet(routing: .leastLoaded)
         let picks = try await Self.picks(registry, count: 4)
         #expect(picks.filter { $0 == slow }.count == 2 && picks.filter { $0 == fast }.count == 2)
+    }
+}
+
+/// Waiting for a fast node's slot instead of taking a far slower node's free one.
+@Suite struct SpeedAwareQueueTests {
+    @Test func aRequestWaitsForTheFastNodeWhenTheSlowOneWouldFinishItLater() async throws {
+        let (registry, fast, slow) = try await SpeedAwareTests.fleet(slowSpeed: 2)
+        let held = try await SpeedAwareTests.picks(registry, count: 4)
+        #expect(held == [fast, fast, fast, fast])
+        #expect(await registry.tryAcquire(model: "m") == .full, "waiting for the fast node beats 50 times slower")
+        let waiter = Task { try await registry.lease(model: "m") }
+        await poll("the request waits in the queue") { await registry.queueDepth("m") == 1 }
+        // The slow node's heartbeat does not hand it the slow node's free slot.
+        _ = await registry.heartbeat(nodeID: slow, WarmFirstTests.beat([EngineReport(model: "m", state: .ready, tokensPerSecond: 2)]))
+        #expect(await registry.queueDepth("m") == 1)
+        await registry.release(NodeLease(nodeID: fast, url: "http://b"))
+        #expect(try await waiter.value.nodeID == fast)
+    }
+
+    @Test func aSlowerNodeStillTakesWorkWhenItWouldFinishSooner() async throws {
+        let (registry, fast, slow) = try await SpeedAwareTests.fleet(slowSpeed: 60)
+        let picks = try await SpeedAwareTests.picks(registry, count: 5)
+        let (onFast, onSlow) = (picks.filter { $0 == fast }.count, picks.filter { $0 == slow }.count)
+        #expect(onSlow >= 1 && onFast >= onSlow, "\(picks)")
     }
 }
