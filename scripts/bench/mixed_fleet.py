@@ -90,11 +90,12 @@ def run(policy):
             except (httpx.HTTPError, KeyError, ValueError):
                 pass
             time.sleep(0.5)
-        # Start and measure each engine with requests of its own; heartbeats then carry the speeds.
+        # Start and measure each engine with requests of its own; agents read an engine's counters
+        # once it has been idle for 3 s, and the next heartbeats carry the speeds.
         for url in agent_urls.values():
             for _ in range(3):
                 chat(client, url, TOKEN)
-        time.sleep(3)
+        time.sleep(6)
         before = {node["name"]: node for node in client.get(f"{base}/v0/nodes", headers={"Authorization": f"Bearer {ADMIN}"}).json()["nodes"]}
 
     arrivals, clock = [], 0.0

@@ -6,7 +6,7 @@ import Shared
 
 extension EnginePool {
     /// The warm engines among `models` (the node's executable models), for the heartbeat:
-    /// managed engines loaded (with their free slots and measured speed, read from each
+    /// managed engines loaded (with their free slots and measured speed, read from each idle
     /// engine's `/metrics` now) or starting, and every model an external engine serves (always
     /// up).
     func reports(serving models: [LocalModel], logger: Logger) async -> [EngineReport] {
@@ -17,7 +17,14 @@ extension EnginePool {
             if catalogue.external[model.format] != nil {
                 reports.append(EngineReport(model: model.id, state: .ready))
             } else if let entry = loaded[model.id], entry.engine.isRunning {
-                await measureSpeed(of: entry.engine, model: model.id, logger: logger)
+                // Only once the engine has been idle for a while: any request to llama-server
+                // (/metrics too) postpones its once-a-second check of a waiting non-streamed
+                // request's connection, so polling during or just after requests would keep it
+                // from noticing a client that left (and from stopping). The counters keep what was
+                // generated meanwhile, so the next idle reading still counts it.
+                if entry.active == 0, .now - entry.lastUsed > Self.quietBeforeMeasuring {
+                    await measureSpeed(of: entry.engine, model: model.id, logger: logger)
+                }
                 // Read after the await: the engine may have been checked out meanwhile.
                 let active = loaded[model.id]?.active ?? entry.active
                 reports.append(
@@ -35,6 +42,9 @@ extension EnginePool {
         }
         return reports
     }
+
+    /// How long an engine must have been idle before its counters are read.
+    static let quietBeforeMeasuring: Duration = .seconds(3)
 
     /// Reads the engine's generation counters (1 s at most) into ``speeds``.
     private func measureSpeed(of engine: EngineProcess, model: String, logger: Logger) async {
