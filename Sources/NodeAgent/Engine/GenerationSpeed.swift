@@ -9,10 +9,12 @@ struct GenerationSpeed: Sendable, Equatable {
     /// The smoothed speed; nil until an interval with generation was seen.
     private(set) var tokensPerSecond: Double?
 
-    /// Starts from a first reading of the counters.
+    /// Starts from a first reading of the counters: what the engine generated since it started
+    /// is the first sample (readings wait for the engine to be idle, so it has often generated).
     init(tokens: Double, seconds: Double) {
         self.tokens = tokens
         self.seconds = seconds
+        if tokens > 0, seconds > 0.01 { tokensPerSecond = tokens / seconds }
     }
 
     /// Takes a new reading; counters that went back (a restarted engine) start over.
