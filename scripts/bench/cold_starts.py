@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,25 +23,19 @@ import threading
 import time
 
 import httpx2 as httpx  # the HTTP client the openai SDK installs
+from benchfleet import ADMIN, CHAT, ENV as env, TOKEN, free_port, percentile, wait_for_nodes
 
 BIN, MODELS, LLAMA = sys.argv[1], sys.argv[2], sys.argv[3]
 REQUESTS = int(sys.argv[4]) if len(sys.argv) > 4 else 300
 WORKERS = int(sys.argv[5]) if len(sys.argv) > 5 else 4
 POLICIES = sys.argv[6:] or ["least-loaded", "warm-first"]
-CHAT = "HuggingFaceTB/SmolLM2-135M-Instruct"
 MODELS_SERVED = [f"bench/model-{index}" for index in range(1, 5)]
 POPULARITY = [0.55, 0.25, 0.12, 0.08]
 AGENTS = 3
 # SmolLM2 at the default shape (4 slots x 2048 tokens) is estimated at about 0.40 GiB: two fit.
 BUDGET_GIB = "0.85"
-ADMIN, TOKEN = "bench-admin", "bench-node"
-env = dict(os.environ, SWITCHYARD_ADMIN_KEY=ADMIN, SWITCHYARD_NODE_TOKEN=TOKEN)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def models_directory(work):
@@ -56,9 +49,6 @@ def models_directory(work):
     return root
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def run(policy):
@@ -82,15 +72,7 @@ def run(policy):
             "--memory-budget", BUDGET_GIB, "--log-dir", f"{work}/engines-{index}", "--log-level", "info"]))
     base = f"http://127.0.0.1:{router_port}"
     headers = {"Authorization": f"Bearer {ADMIN}"}
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            nodes = httpx.get(f"{base}/v0/nodes", headers=headers).json()["nodes"]
-            if sum(node["online"] for node in nodes) == AGENTS:
-                break
-        except (httpx.HTTPError, KeyError, ValueError):
-            pass
-        time.sleep(0.5)
+    wait_for_nodes(base, AGENTS)
 
     sequence = random.Random(7).choices(MODELS_SERVED, weights=POPULARITY, k=REQUESTS)
     latencies, failures, lock, position = [], [], threading.Lock(), [0]

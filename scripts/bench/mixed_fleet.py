@@ -17,7 +17,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,26 +24,17 @@ import threading
 import time
 
 import httpx2 as httpx  # the HTTP client the openai SDK installs
+from benchfleet import ADMIN, CHAT, ENV as env, TOKEN, free_port, percentile, wait_for_nodes
 
 BIN, MODELS, CPU_ENGINE, VULKAN_ENGINE = sys.argv[1:5]
 RATE = float(sys.argv[5]) if len(sys.argv) > 5 else 2.0
 DURATION = float(sys.argv[6]) if len(sys.argv) > 6 else 60
 MAX_TOKENS = int(sys.argv[7]) if len(sys.argv) > 7 else 16
 POLICIES = sys.argv[8:] or ["fast-only", "least-loaded", "warm-first"]
-CHAT = "HuggingFaceTB/SmolLM2-135M-Instruct"
-ADMIN, TOKEN = "bench-admin", "bench-node"
-env = dict(os.environ, SWITCHYARD_ADMIN_KEY=ADMIN, SWITCHYARD_NODE_TOKEN=TOKEN)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
 def chat(client, url, key):
@@ -81,15 +71,7 @@ def run(policy):
                      "--log-dir", f"{work}/engines-{name}", "--log-level", "warning"] + extra)
     base = f"http://127.0.0.1:{router_port}"
     with httpx.Client(timeout=600) as client:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                listed = client.get(f"{base}/v0/nodes", headers={"Authorization": f"Bearer {ADMIN}"}).json()["nodes"]
-                if sum(node["online"] for node in listed) == len(nodes):
-                    break
-            except (httpx.HTTPError, KeyError, ValueError):
-                pass
-            time.sleep(0.5)
+        wait_for_nodes(base, len(nodes))
         # Start and measure each engine with requests of its own; agents read an engine's counters
         # once it has been idle for 3 s, and the next heartbeats carry the speeds.
         for url in agent_urls.values():
