@@ -121,7 +121,7 @@ function renderNodes(nodes) {
       el("dt", {}, "Engine"), el("dd", { class: "engine" }, node.engine || "—"),
       el("dt", {}, "Load"), el("dd", {}, el("meter", { min: 0, max: node.capacity, value: node.in_flight, "aria-label": "requests in flight" }),
         ` ${node.in_flight} / ${node.capacity}`),
-      el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => modelChip(m, node.warm_models.includes(m))) : "nothing")),
+      el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => modelChip(m, node.warm_models.includes(m), (node.engines || []).find((e) => e.model === m))) : "nothing")),
     node.exclusions.map((exclusion) => el("div", { class: "excluded", "data-excluded": exclusion.model },
       el("strong", {}, exclusion.model), " excluded",
       exclusion.at ? ` at ${when(exclusion.at)}` : "", exclusion.reason ? `: ${exclusion.reason}` : "", " ",
@@ -131,11 +131,13 @@ function renderNodes(nodes) {
       el("button", { type: "button", class: "danger", onclick: () => removeNode(node) }, "Remove")))));
 }
 
-// A served model; a warm one (its engine is loaded or starting there) gets requests first.
-function modelChip(model, warm) {
-  return warm
-    ? el("span", { class: "chip warm", "data-warm": model, title: "engine warm: requests for this model go here first" }, model, " · warm")
-    : el("span", { class: "chip" }, model);
+// A served model; a warm one (its engine is loaded or starting there) gets requests first, and
+// the engine's measured speed, when the agent reported one, weighs where they go.
+function modelChip(model, warm, engine) {
+  if (!warm) return el("span", { class: "chip" }, model);
+  const speed = engine && engine.tokens_per_second ? ` · ${engine.tokens_per_second.toFixed(1)} tokens/s` : "";
+  return el("span", { class: "chip warm", "data-warm": model, title: "engine warm: requests for this model go here first" },
+    model, " · warm", speed);
 }
 
 async function clearExclusion(node, model) {
