@@ -5,7 +5,7 @@ struct NodeLease: Sendable, Equatable {
     var url: String
     /// Whether the model's engine was warm on the node when it was chosen (else the request
     /// starts it there: a cold start).
-    var warm = true
+    var warm: Bool
     /// For a request with a session key: whether it stayed on its conversation's node, moved
     /// off it (gone, excluded or full), or started a conversation.
     var session: SessionPlacement?

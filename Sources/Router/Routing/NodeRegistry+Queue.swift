@@ -89,8 +89,7 @@ extension NodeRegistry {
             guard let pick else { return }
             let waiter = queues[pick.model]!.remove(at: pick.index)
             waitingCount -= 1
-            entries[slot].inFlight += 1
-            waiter.continuation.resume(returning: NodeLease(nodeID: nodeID, url: node.url))
+            waiter.continuation.resume(returning: reserve(slot, for: pick.model))
         }
     }
 

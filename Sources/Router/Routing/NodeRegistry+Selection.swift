@@ -30,8 +30,9 @@ extension NodeRegistry {
         if let nodeID = remembered, let slot = slots[nodeID], list.contains(slot), !excluded.contains(nodeID),
             isOnline(slot, heardSince: heardSince()), entries[slot].hasFreeSlot
         {
-            entries[slot].inFlight += 1
-            return .leased(NodeLease(nodeID: nodeID, url: entries[slot].url, warm: true, session: .kept))
+            var lease = reserve(slot, for: model)
+            lease.session = .kept
+            return .leased(lease)
         }
         let acquisition = choose(model: model, from: list, excluding: excluded)
         guard case .leased(var lease) = acquisition else { return acquisition }
@@ -77,20 +78,28 @@ extension NodeRegistry {
         }
         guard anyCandidate else { return .noCandidates }
         guard let best else { return .full }
-        if load.speeds != nil, betterToWait(model: model, than: best, excluding: excluded) { return .full }
-        entries[best].inFlight += 1
-        let wasWarm = warmSlots.contains(best)
-        if !wasWarm { warm[model, default: []].insert(best) }
-        return .leased(NodeLease(nodeID: entries[best].id, url: entries[best].url, warm: wasWarm))
+        if load.speeds != nil, betterToWait(model: model, than: best, excluding: excluded, load: load) { return .full }
+        return .leased(reserve(best, for: model))
+    }
+
+    /// Takes a slot on the node at `slot` for a request for `model` — chosen, kept for a session
+    /// or handed over by the queue — and marks the model warm there (its engine starts for this
+    /// request if it was cold, which the lease says).
+    func reserve(_ slot: Int, for model: String) -> NodeLease {
+        entries[slot].inFlight += 1
+        let wasWarm = warm[model]?.contains(slot) ?? false
+        if !wasWarm { warm[model, default: []].insert(slot) }
+        return NodeLease(nodeID: entries[slot].id, url: entries[slot].url, warm: wasWarm)
     }
 
     /// Whether a request for `model` should rather wait for a busy node than take the free slot
     /// at `slot`: when speeds are measured and some full candidate would still finish it sooner,
     /// after the requests already waiting (a node many times slower is then not worth it). Also
     /// asked before the queue hands a slow node's free slot to a waiting request.
-    func betterToWait(model: String, than slot: Int, excluding excluded: Set<String>) -> Bool {
+    /// `load` is the caller's measure of the model's speeds, when it has one.
+    func betterToWait(model: String, than slot: Int, excluding excluded: Set<String>, load: LoadMeasure? = nil) -> Bool {
         guard settings.routing == .warmFirst, let measured = speeds[model], let list = candidates[model] else { return false }
-        let load = LoadMeasure(speeds: measured)
+        let load = load ?? LoadMeasure(speeds: measured)
         let (here, waiting, since) = (load.finish(entries[slot], slot, ahead: 0), queues[model]?.count ?? 0, heardSince())
         return list.contains { other in
             other != slot && !entries[other].hasFreeSlot && isOnline(other, heardSince: since)

@@ -6,9 +6,7 @@ extension NodeRegistry {
     func recordEngines(_ reports: [EngineReport], nodeID: String, slot: Int) {
         engines[nodeID] = reports
         let warmNow = Set(reports.map(\.model))
-        for (model, slots) in warm where slots.contains(slot) && !warmNow.contains(model) {
-            warm[model] = slots.count == 1 ? nil : slots.subtracting([slot])
-        }
+        coolDown(slot, keeping: warmNow)
         for model in warmNow {
             warm[model, default: []].insert(slot)
         }
@@ -20,11 +18,16 @@ extension NodeRegistry {
     /// Forgets what was known of the engines at `slot` (its node is gone, or came back new).
     func forgetEngines(nodeID: String, slot: Int) {
         engines[nodeID] = nil
-        for (model, slots) in warm where slots.contains(slot) {
-            warm[model] = slots.count == 1 ? nil : slots.subtracting([slot])
-        }
+        coolDown(slot, keeping: [])
         for (model, measured) in speeds where measured[slot] != nil {
             speeds[model] = measured.count == 1 ? nil : measured.filter { $0.key != slot }
+        }
+    }
+
+    /// Marks every model but `kept` cold at `slot`.
+    private func coolDown(_ slot: Int, keeping kept: Set<String>) {
+        for (model, slots) in warm where slots.contains(slot) && !kept.contains(model) {
+            warm[model] = slots.count == 1 ? nil : slots.subtracting([slot])
         }
     }
 

@@ -64,7 +64,7 @@ import Testing
         // The slow node's heartbeat does not hand it the slow node's free slot.
         _ = await registry.heartbeat(nodeID: slow, WarmFirstTests.beat([EngineReport(model: "m", state: .ready, tokensPerSecond: 2)]))
         #expect(await registry.queueDepth("m") == 1)
-        await registry.release(NodeLease(nodeID: fast, url: "http://b"))
+        await registry.release(NodeLease(nodeID: fast, url: "http://b", warm: true))
         #expect(try await waiter.value.nodeID == fast)
     }
 
