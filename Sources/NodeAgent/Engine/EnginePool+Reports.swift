@@ -23,7 +23,7 @@ extension EnginePool {
                 // from noticing a client that left (and from stopping). The counters keep what was
                 // generated meanwhile, so the next idle reading still counts it.
                 if entry.active == 0, .now - entry.lastUsed > Self.quietBeforeMeasuring {
-                    await measureSpeed(of: entry.engine, model: model.id, logger: logger)
+                    await measureSpeed(of: entry, logger: logger)
                 }
                 // Read after the await: the engine may have been checked out meanwhile.
                 let active = loaded[model.id]?.active ?? entry.active
@@ -33,7 +33,9 @@ extension EnginePool {
                         state: .ready,
                         freeSlots: slots.map { max(0, $0 - active) },
                         startSeconds: started,
-                        tokensPerSecond: speeds[model.id]?.tokensPerSecond
+                        promptTokensPerSecond: speeds[model.id]?.promptTokensPerSecond,
+                        tokensPerSecond: speeds[model.id]?.tokensPerSecond,
+                        requestSeconds: speeds[model.id]?.requestSeconds
                     )
                 )
             } else if starting[model.id] != nil {
@@ -46,21 +48,22 @@ extension EnginePool {
     /// How long an engine must have been idle before its counters are read.
     static let quietBeforeMeasuring: Duration = .seconds(3)
 
-    /// Reads the engine's generation counters (1 s at most) into ``speeds``.
-    private func measureSpeed(of engine: EngineProcess, model: String, logger: Logger) async {
-        var request = HTTPClientRequest(url: engine.baseURL + "/metrics")
+    /// Reads the engine's counters (1 s at most) into ``speeds``, with the requests it finished.
+    private func measureSpeed(of entry: Loaded, logger: Logger) async {
+        var request = HTTPClientRequest(url: entry.engine.baseURL + "/metrics")
         request.method = .GET
         guard let response = try? await client.execute(request, timeout: .seconds(1)), response.status == .ok,
             let body = try? await response.body.collect(upTo: 1 << 20),
-            let counters = GenerationSpeed.counters(in: String(buffer: body))
+            var counters = EngineSpeed.counters(in: String(buffer: body))
         else {
-            logger.debug("engine metrics unavailable", metadata: ["model": "\(model)"])
+            logger.debug("engine metrics unavailable", metadata: ["model": "\(entry.model.id)"])
             return
         }
-        if speeds[model] == nil {
-            speeds[model] = GenerationSpeed(tokens: counters.tokens, seconds: counters.seconds)
+        counters.requests = Double(entry.finished)
+        if speeds[entry.model.id] == nil {
+            speeds[entry.model.id] = EngineSpeed(counters)
         } else {
-            speeds[model]?.update(tokens: counters.tokens, seconds: counters.seconds)
+            speeds[entry.model.id]?.update(counters)
         }
     }
 }

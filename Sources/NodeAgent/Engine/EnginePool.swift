@@ -17,6 +17,8 @@ actor EnginePool {
         /// Where the engine says it put the model.
         var load: EngineLoad?
         var active = 0
+        /// Requests this engine finished (its speed counts engine time per request).
+        var finished = 0
         var lastUsed: ContinuousClock.Instant
     }
 
@@ -44,8 +46,8 @@ actor EnginePool {
     var externalActive = 0
     /// How long each model's engine last took to start.
     var startDurations: [String: Duration] = [:]
-    /// Each engine's generation speed (``GenerationSpeed``), by model.
-    var speeds: [String: GenerationSpeed] = [:]
+    /// Each engine's measured speed (``EngineSpeed``), by model.
+    var speeds: [String: EngineSpeed] = [:]
 
     /// Creates an empty pool whose engines compute on `ledger`'s devices.
     init(
@@ -92,9 +94,13 @@ actor EnginePool {
         }
         guard var entry = loaded[model.id] else { return }
         entry.active = max(0, entry.active - 1)
+        entry.finished += 1
         entry.lastUsed = .now
         loaded[model.id] = entry
     }
+
+    /// Memory a new engine could load into now without stopping another, over all devices.
+    var freeMemoryBytes: Int64 { ledger.freeBytes }
 
     /// Requests on this node's engines now: the agent's one in-flight count (health, heartbeats).
     var inFlight: Int {

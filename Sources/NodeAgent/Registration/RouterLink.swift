@@ -76,7 +76,8 @@ struct RouterLink: Service {
                 inFlight: await engines.inFlight,
                 modelsVersion: await state.modelsVersion,
                 downloads: await downloader?.currentReports,
-                engines: await engines.reports(serving: await state.executableModels, logger: logger)
+                engines: await engines.reports(serving: await state.executableModels, logger: logger),
+                freeMemoryBytes: await engines.freeMemoryBytes
             )
             do {
                 let response = try await post("/v0/nodes/\(nodeID)/heartbeat", body: beat, timeout: .seconds(5))

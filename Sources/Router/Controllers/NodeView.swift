@@ -26,6 +26,9 @@ struct NodeView: ResponseEncodable, Sendable {
     /// The engines the node's last heartbeat reported (state, free slots, last start time);
     /// nil for agents that do not report them.
     var engines: [EngineReport]?
+    /// Seconds a new request for each model (with measured speeds) would take to finish on
+    /// the node now, by the router's estimate: what speed-aware routing compares.
+    var estimatedSeconds: [String: Double]
 
     struct Exclusion: Codable, Sendable {
         var model: String
@@ -41,6 +44,7 @@ struct NodeView: ResponseEncodable, Sendable {
         case excludedModels = "excluded_models"
         case exclusions, engines
         case warmModels = "warm_models"
+        case estimatedSeconds = "estimated_seconds"
     }
 
     init(_ status: NodeStatus) {
@@ -63,5 +67,6 @@ struct NodeView: ResponseEncodable, Sendable {
         }
         self.warmModels = status.warmModels
         self.engines = status.engines
+        self.estimatedSeconds = status.estimatedSeconds.mapValues { ($0 * 1000).rounded() / 1000 }
     }
 }

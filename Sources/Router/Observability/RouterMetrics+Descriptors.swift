@@ -22,6 +22,11 @@ extension RouterMetrics {
         "total",
         "Requests with a session key, by placement: kept on their conversation's node, moved off it (gone, excluded or full), or new."
     )
+    nonisolated(unsafe) static let warmHits = named(
+        "warm_hits",
+        "total",
+        "Requests sent to a node where the model's engine was warm (ready or starting)."
+    )
     nonisolated(unsafe) static let coldStarts = named(
         "cold_starts",
         "total",

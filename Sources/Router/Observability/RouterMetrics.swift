@@ -88,6 +88,11 @@ struct RouterMetrics: Sendable {
         registry.makeCounter(descriptor: Self.sessions, labels: [("model", model), ("placement", placement.rawValue)]).increment()
     }
 
+    /// A request went to a node where its model's engine was warm.
+    func warmHit(model: String) {
+        registry.makeCounter(descriptor: Self.warmHits, labels: [("model", model)]).increment()
+    }
+
     /// A request went to a node where its model's engine was cold (it starts there).
     func coldStart(model: String, node: String) {
         registry.makeCounter(descriptor: Self.coldStarts, labels: [("model", model), ("node", node)]).increment()

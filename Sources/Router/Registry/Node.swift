@@ -52,6 +52,9 @@ struct NodeStatus: Sendable, Equatable {
     var warmModels: [String] = []
     /// The engines its last heartbeat reported; nil for agents that do not report them.
     var engines: [EngineReport]?
+    /// Seconds a new request for each model would take to finish there now, by the router's
+    /// estimate (``FinishEstimate``), for models with measured speeds.
+    var estimatedSeconds: [String: Double] = [:]
 
     /// `online`, `restarting` or `offline`.
     var state: String {

@@ -24,9 +24,12 @@ actor NodeRegistry {
     var engines: [String: [EngineReport]] = [:]
     /// Where each conversation went last.
     var sessions = SessionAffinity()
-    /// The measured generation speed (tokens/s of one sequence) of each model on each node,
-    /// by entry index, as heartbeats report it.
-    var speeds: [String: [Int: Double]] = [:]
+    /// The measured engine seconds per request of each model on each node, by entry index, as
+    /// heartbeats report it (``FinishEstimate``).
+    var serviceSeconds: [String: [Int: Double]] = [:]
+    /// How long each model's engine last took to start on each node, by entry index: kept
+    /// after the engine stops, since it is what a cold start there would cost.
+    var startSeconds: [String: [Int: Double]] = [:]
     /// The registry's time (``ticks()`` reads it; queue timeouts wait on it).
     let clock: RegistryClock
     /// Requests waiting in all queues together.
@@ -107,6 +110,7 @@ actor NodeRegistry {
         }
         node.instanceID = beat.instanceID
         entries[slot].lastSeen = ticks()
+        entries[slot].freeMemory = beat.freeMemoryBytes
         if restarted { forgetEngines(nodeID: nodeID, slot: slot) }
         if let reports = beat.engines { recordEngines(reports, nodeID: nodeID, slot: slot) }
         if restarted {
@@ -209,7 +213,8 @@ actor NodeRegistry {
             inFlight: entries[slot].inFlight,
             restarting: recentlyRestarted,
             warmModels: warmModels(slot: slot),
-            engines: engines[id]
+            engines: engines[id],
+            estimatedSeconds: estimatedSeconds(slot: slot, models: node.routableModels)
         )
     }
 

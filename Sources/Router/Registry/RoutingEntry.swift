@@ -11,6 +11,9 @@ struct RoutingEntry {
     /// from the database that has not been heard from since this router started (not routable),
     /// and for a freed slot.
     var lastSeen: Int64?
+    /// Memory the node's engines could load a model into without stopping another, as its
+    /// last heartbeat said; nil when unknown.
+    var freeMemory: Int64?
 
     var hasFreeSlot: Bool { inFlight < capacity }
 }

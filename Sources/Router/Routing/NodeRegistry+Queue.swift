@@ -1,7 +1,8 @@
 import Shared
 
 extension NodeRegistry {
-    /// A slot for `model`, waiting in the model's FIFO queue when every candidate is busy.
+    /// A slot for `model`, waiting in the model's FIFO queue when every candidate is busy, or
+    /// when a busy node is expected to serve it sooner than a free one (then for a while at most).
     /// - Throws: ``RoutingError``: `modelNotFound` (never advertised), `noCapableNodes` (known,
     ///   nobody can take it), `queueFull`, `queueTimeout`; `CancellationError` when the waiting
     ///   task is cancelled or the client, which `watch` watches, went away: it gives up its place.
@@ -11,21 +12,22 @@ extension NodeRegistry {
         session: String? = nil,
         watch: ClientDisconnectWatch? = nil
     ) async throws -> NodeLease {
-        switch tryAcquire(model: model, excluding: excluded, session: session) {
-        case .leased(let lease):
-            return lease
-        case .noCandidates:
-            throw isKnown(model) ? RoutingError.noCapableNodes(model: model) : RoutingError.modelNotFound(model: model)
-        case .full:
-            guard (queues[model]?.count ?? 0) < settings.queueDepth else {
-                throw RoutingError.queueFull(model: model, retryAfter: 1)
-            }
+        let patience: Duration?
+        switch try admit(model: model, excluding: excluded, session: session) {
+        case .leased(let lease): return lease
+        case .waits(let wait): patience = wait
         }
         nextTicket += 1
         let ticket = nextTicket
         let (timeout, clock) = (settings.queueTimeout, self.clock)
         let timer = Task { [weak self] in
-            try await clock.sleep(for: timeout)
+            var left = timeout
+            if let patience, patience < timeout {
+                try await clock.sleep(for: patience)
+                left -= patience
+                await self?.stopWaiting(model: model, ticket: ticket)
+            }
+            try await clock.sleep(for: left)
             await self?.abandon(model: model, ticket: ticket, with: RoutingError.queueTimeout(model: model))
         }
         defer { timer.cancel() }
@@ -33,6 +35,34 @@ extension NodeRegistry {
         guard let watch else { return try await wait(model: model, ticket: ticket, excluding: excluded, leave: leave) }
         return try await watch.whileWatching(onClose: leave) {
             try await wait(model: model, ticket: ticket, excluding: excluded, leave: leave)
+        }
+    }
+
+    /// What a request finds on arrival: a slot, or a place in the queue (with the patience of
+    /// ``Acquisition/waitForBusy(patience:)``, if that is why it waits).
+    private enum Admission {
+        case leased(NodeLease)
+        case waits(patience: Duration?)
+    }
+
+    private func admit(model: String, excluding excluded: Set<String>, session: String?) throws -> Admission {
+        let roomToWait = (queues[model]?.count ?? 0) < settings.queueDepth
+        switch tryAcquire(model: model, excluding: excluded, session: session) {
+        case .leased(let lease):
+            return .leased(lease)
+        case .noCandidates:
+            throw isKnown(model) ? RoutingError.noCapableNodes(model: model) : RoutingError.modelNotFound(model: model)
+        case .waitForBusy(let patience) where roomToWait:
+            return .waits(patience: patience)
+        case .waitForBusy:
+            // No room to wait: the free slot is better than an error.
+            guard case .leased(let lease) = tryAcquire(model: model, excluding: excluded, session: session, patient: false) else {
+                throw RoutingError.queueFull(model: model, retryAfter: 1)
+            }
+            return .leased(lease)
+        case .full:
+            guard roomToWait else { throw RoutingError.queueFull(model: model, retryAfter: 1) }
+            return .waits(patience: nil)
         }
     }
 
@@ -82,7 +112,7 @@ extension NodeRegistry {
                 guard let waiting = queues[model],
                     let index = waiting.firstIndex(where: { !$0.excluding.contains(nodeID) }),
                     waiting[index].ticket < pick?.ticket ?? .max,
-                    !betterToWait(model: model, than: slot, excluding: waiting[index].excluding)
+                    patience(for: model, at: slot, excluding: waiting[index].excluding) == nil
                 else { continue }
                 pick = (model, index, waiting[index].ticket)
             }

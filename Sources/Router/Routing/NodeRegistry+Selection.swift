@@ -5,6 +5,10 @@ extension NodeRegistry {
         case leased(NodeLease)
         /// Candidates exist, but every one is at capacity.
         case full
+        /// A candidate has a free slot, but a busy node is expected to finish the request
+        /// sooner (a cold start or a far slower node would cost more): wait for a slot there,
+        /// for `patience` at most, then take a free one (``NodeRegistry/stopWaiting(model:ticket:)``).
+        case waitForBusy(patience: Duration)
         /// No online, non-excluded node serves the model.
         case noCandidates
     }
@@ -13,16 +17,10 @@ extension NodeRegistry {
     /// `excluded`): the routing policy, and the place a cache-aware or endpoint-aware one plugs
     /// in. A request with a `session` key goes to its conversation's node while that node can
     /// take it (``SessionAffinity``); otherwise the policy chooses, and the conversation
-    /// follows. Warm first (``RoutingPolicy/warmFirst``, the default): among candidates with a
-    /// free slot, one where the model's engine is warm (ready or starting, ``warm``) wins over
-    /// any cold one, so a cold engine is started only when every warm node is at capacity.
-    /// Among equals, the least loaded (in flight relative to capacity), ties in rotation. The
-    /// node chosen is warm from then on: its engine is starting for this request. One pass over
-    /// the model's candidate list, no allocation: the cost follows the number of nodes serving
-    /// the model, not the size of the fleet.
-    func tryAcquire(model: String, excluding excluded: Set<String> = [], session: String? = nil) -> Acquisition {
+    /// follows. With `patient` false, a free slot is taken even where waiting looks better.
+    func tryAcquire(model: String, excluding excluded: Set<String> = [], session: String? = nil, patient: Bool = true) -> Acquisition {
         guard let list = candidates[model], !list.isEmpty else { return .noCandidates }
-        guard let session else { return choose(model: model, from: list, excluding: excluded) }
+        guard let session else { return choose(model: model, from: list, excluding: excluded, patient: patient) }
         // A conversation stays on its node while that node can take it: online, still a
         // candidate (not excluded), not in `excluded` (failed this request), with a free slot.
         let key = SessionAffinity.key(model: model, session: session)
@@ -34,19 +32,27 @@ extension NodeRegistry {
             lease.session = .kept
             return .leased(lease)
         }
-        let acquisition = choose(model: model, from: list, excluding: excluded)
+        let acquisition = choose(model: model, from: list, excluding: excluded, patient: patient)
         guard case .leased(var lease) = acquisition else { return acquisition }
         sessions.record(key, node: lease.nodeID)
         lease.session = remembered == nil ? .new : .moved
         return .leased(lease)
     }
 
-    /// The policy's choice among `list`, the model's candidates (see ``tryAcquire(model:excluding:session:)``).
-    private func choose(model: String, from list: [Int], excluding excluded: Set<String>) -> Acquisition {
+    /// The policy's choice among `list`, the model's candidates with a free slot. Warm first
+    /// (``RoutingPolicy/warmFirst``, the default): a node where the model's engine is warm
+    /// (ready or starting, ``warm``) wins over any cold one; among cold ones, the node with the
+    /// most free memory for the engine; among equals, the one that would drain its work
+    /// soonest by measured speeds (``FinishEstimate``), else the least loaded, ties in
+    /// rotation. Then, when speeds are measured, the choice is weighed against waiting for a
+    /// busy node (``patience(for:at:excluding:estimate:)``). The node chosen is warm from then
+    /// on. One pass over the model's candidates, no allocation: the cost follows the number of
+    /// nodes serving the model, not the size of the fleet.
+    private func choose(model: String, from list: [Int], excluding excluded: Set<String>, patient: Bool) -> Acquisition {
         let since = heardSince()
-        let warmSlots = warm[model] ?? []
-        let preferWarm = settings.routing == .warmFirst && !warmSlots.isEmpty
-        let load = LoadMeasure(speeds: settings.routing == .warmFirst ? speeds[model] : nil)
+        let aware = settings.routing == .warmFirst
+        let warmSlots = aware ? warm[model] ?? [] : []
+        let estimate = FinishEstimate(service: aware ? serviceSeconds[model] : nil, starts: startSeconds[model])
         rotation &+= 1
         let start = rotation % list.count
         let (best, anyCandidate) = entries.withUnsafeBufferPointer { entries in
@@ -60,25 +66,30 @@ extension NodeRegistry {
                         excluded.isEmpty || !excluded.contains(entries[slot].id)
                     else { continue }
                     anyCandidate = true
-                    let (inFlight, capacity) = (entries[slot].inFlight, entries[slot].capacity)
-                    guard inFlight < capacity else { continue }
-                    let isWarm = preferWarm && warmSlots.contains(slot)
+                    guard entries[slot].inFlight < entries[slot].capacity else { continue }
+                    let isWarm = !warmSlots.isEmpty && warmSlots.contains(slot)
                     if let current = best {
-                        if bestIsWarm && !isWarm { continue }
-                        if bestIsWarm == isWarm, !load.isLess(entries[slot], slot, than: entries[current], current) { continue }
+                        if isWarm != bestIsWarm {
+                            guard isWarm else { continue }
+                        } else if aware && !isWarm && entries[slot].freeMemory != entries[current].freeMemory {
+                            guard entries[slot].freeMemory ?? -1 > entries[current].freeMemory ?? -1 else { continue }
+                        } else if !estimate.isLess(entries[slot], slot, than: entries[current], current) {
+                            continue
+                        }
                     }
-                    best = slot
-                    bestIsWarm = isWarm
+                    (best, bestIsWarm) = (slot, isWarm)
                     // Nothing beats an idle warm node (or an idle one, when warmth does not
                     // decide) unless speeds differ; the rotation spreads ties.
-                    if inFlight == 0 && (isWarm || !preferWarm) && load.speeds == nil { break }
+                    if entries[slot].inFlight == 0 && (isWarm || !aware) && estimate.service == nil { break }
                 }
                 return (best, anyCandidate)
             }
         }
         guard anyCandidate else { return .noCandidates }
         guard let best else { return .full }
-        if load.speeds != nil, betterToWait(model: model, than: best, excluding: excluded, load: load) { return .full }
+        if patient, estimate.service != nil, let patience = patience(for: model, at: best, excluding: excluded, estimate: estimate) {
+            return .waitForBusy(patience: patience)
+        }
         return .leased(reserve(best, for: model))
     }
 
@@ -90,20 +101,5 @@ extension NodeRegistry {
         let wasWarm = warm[model]?.contains(slot) ?? false
         if !wasWarm { warm[model, default: []].insert(slot) }
         return NodeLease(nodeID: entries[slot].id, url: entries[slot].url, warm: wasWarm)
-    }
-
-    /// Whether a request for `model` should rather wait for a busy node than take the free slot
-    /// at `slot`: when speeds are measured and some full candidate would still finish it sooner,
-    /// after the requests already waiting (a node many times slower is then not worth it). Also
-    /// asked before the queue hands a slow node's free slot to a waiting request.
-    /// `load` is the caller's measure of the model's speeds, when it has one.
-    func betterToWait(model: String, than slot: Int, excluding excluded: Set<String>, load: LoadMeasure? = nil) -> Bool {
-        guard settings.routing == .warmFirst, let measured = speeds[model], let list = candidates[model] else { return false }
-        let load = load ?? LoadMeasure(speeds: measured)
-        let (here, waiting, since) = (load.finish(entries[slot], slot, ahead: 0), queues[model]?.count ?? 0, heardSince())
-        return list.contains { other in
-            other != slot && !entries[other].hasFreeSlot && isOnline(other, heardSince: since)
-                && !excluded.contains(entries[other].id) && load.finish(entries[other], other, ahead: waiting) < here
-        }
     }
 }

@@ -11,7 +11,8 @@ extension NodeRegistry {
             warm[model, default: []].insert(slot)
         }
         for report in reports {
-            if let speed = report.tokensPerSecond, speed > 0 { speeds[report.model, default: [:]][slot] = speed }
+            if let seconds = report.requestSeconds, seconds > 0 { serviceSeconds[report.model, default: [:]][slot] = seconds }
+            if let seconds = report.startSeconds, seconds >= 0 { startSeconds[report.model, default: [:]][slot] = seconds }
         }
     }
 
@@ -19,8 +20,14 @@ extension NodeRegistry {
     func forgetEngines(nodeID: String, slot: Int) {
         engines[nodeID] = nil
         coolDown(slot, keeping: [])
-        for (model, measured) in speeds where measured[slot] != nil {
-            speeds[model] = measured.count == 1 ? nil : measured.filter { $0.key != slot }
+        Self.remove(slot, from: &serviceSeconds)
+        Self.remove(slot, from: &startSeconds)
+    }
+
+    /// Drops the measurements of the node at `slot`.
+    private static func remove(_ slot: Int, from measurements: inout [String: [Int: Double]]) {
+        for (model, measured) in measurements where measured[slot] != nil {
+            measurements[model] = measured.count == 1 ? nil : measured.filter { $0.key != slot }
         }
     }
 
@@ -29,6 +36,20 @@ extension NodeRegistry {
         for (model, slots) in warm where slots.contains(slot) && !kept.contains(model) {
             warm[model] = slots.count == 1 ? nil : slots.subtracting([slot])
         }
+    }
+
+    /// When a new request for each of `models` would finish at `slot` now, behind the requests
+    /// waiting for it, for the models whose speeds are measured (warm-first routing only).
+    func estimatedSeconds(slot: Int, models: Set<String>) -> [String: Double] {
+        guard settings.routing == .warmFirst else { return [:] }
+        var estimates: [String: Double] = [:]
+        for model in models {
+            let estimate = FinishEstimate(service: serviceSeconds[model], starts: startSeconds[model])
+            guard estimate.service != nil else { continue }
+            let isWarm = warm[model]?.contains(slot) ?? false
+            estimates[model] = estimate.finish(entries[slot], slot, ahead: queues[model]?.count ?? 0, warm: isWarm)
+        }
+        return estimates
     }
 
     /// The models warm on a node (reported, or assumed from the requests sent there), sorted.

@@ -35,7 +35,11 @@ struct RequestRouter: Sendable {
             waiting += queueWait
             if queueWait > .milliseconds(1) { metrics.queued(model: request.model, for: queueWait) }
             if !tried.isEmpty { metrics.retried(model: request.model) }
-            if !lease.warm { metrics.coldStart(model: request.model, node: lease.nodeID) }
+            if lease.warm {
+                metrics.warmHit(model: request.model)
+            } else {
+                metrics.coldStart(model: request.model, node: lease.nodeID)
+            }
             if let placement = lease.session { metrics.session(model: request.model, placement) }
             tried.insert(lease.nodeID)
             let attempt = RequestAttempt(lease: lease, request: request, router: self)

@@ -11,19 +11,25 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
     /// The engines that are warm (ready or starting); absent from agents that do not say, whose
     /// warmth the router then learns only from where it sent requests.
     public var engines: [EngineReport]?
+    /// Memory, in bytes, the node's engines could still load a model into without stopping
+    /// another (summed over its devices): where a model must start cold, the router prefers
+    /// the node with the most.
+    public var freeMemoryBytes: Int64?
 
     public init(
         instanceID: String,
         inFlight: Int,
         modelsVersion: String,
         downloads: [DownloadReport]? = nil,
-        engines: [EngineReport]? = nil
+        engines: [EngineReport]? = nil,
+        freeMemoryBytes: Int64? = nil
     ) {
         self.instanceID = instanceID
         self.inFlight = inFlight
         self.modelsVersion = modelsVersion
         self.downloads = downloads
         self.engines = engines
+        self.freeMemoryBytes = freeMemoryBytes
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,5 +37,6 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
         case inFlight = "in_flight"
         case modelsVersion = "models_version"
         case downloads, engines
+        case freeMemoryBytes = "free_memory_bytes"
     }
 }

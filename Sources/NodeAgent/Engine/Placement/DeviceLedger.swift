@@ -57,6 +57,8 @@ struct DeviceLedger: Sendable, Equatable {
 
     /// The most memory left on one device.
     var largestFreeBytes: Int64 { accounts.map(\.freeBytes).max() ?? 0 }
+    /// Bytes free on all devices together.
+    var freeBytes: Int64 { accounts.reduce(0) { $0 + $1.freeBytes } }
 
     private mutating func apply(_ placement: Placement, sign: Int64) {
         for (name, bytes) in zip(placement.devices, placement.bytes) {

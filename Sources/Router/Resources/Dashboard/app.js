@@ -121,7 +121,7 @@ function renderNodes(nodes) {
       el("dt", {}, "Engine"), el("dd", { class: "engine" }, node.engine || "—"),
       el("dt", {}, "Load"), el("dd", {}, el("meter", { min: 0, max: node.capacity, value: node.in_flight, "aria-label": "requests in flight" }),
         ` ${node.in_flight} / ${node.capacity}`),
-      el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => modelChip(m, node.warm_models.includes(m), (node.engines || []).find((e) => e.model === m))) : "nothing")),
+      el("dt", {}, "Serves"), el("dd", {}, node.executable_models.length ? node.executable_models.map((m) => modelChip(m, node.warm_models.includes(m), (node.engines || []).find((e) => e.model === m), (node.estimated_seconds || {})[m])) : "nothing")),
     node.exclusions.map((exclusion) => el("div", { class: "excluded", "data-excluded": exclusion.model },
       el("strong", {}, exclusion.model), " excluded",
       exclusion.at ? ` at ${when(exclusion.at)}` : "", exclusion.reason ? `: ${exclusion.reason}` : "", " ",
@@ -132,12 +132,15 @@ function renderNodes(nodes) {
 }
 
 // A served model; a warm one (its engine is loaded or starting there) gets requests first, and
-// the engine's measured speed, when the agent reported one, weighs where they go.
-function modelChip(model, warm, engine) {
-  if (!warm) return el("span", { class: "chip" }, model);
+// the engine's measured speed, when the agent reported one, weighs where they go: the router's
+// estimate of when a new request would finish there (a cold start included) is what it compares.
+function modelChip(model, warm, engine, estimate) {
+  const finish = estimate === undefined ? "" : ` · ~${estimate < 10 ? estimate.toFixed(1) : Math.round(estimate)} s`;
+  const title = estimate === undefined ? "" : "estimated time for a new request here now";
+  if (!warm) return el("span", { class: "chip", title }, model, finish);
   const speed = engine && engine.tokens_per_second ? ` · ${engine.tokens_per_second.toFixed(1)} tokens/s` : "";
-  return el("span", { class: "chip warm", "data-warm": model, title: "engine warm: requests for this model go here first" },
-    model, " · warm", speed);
+  return el("span", { class: "chip warm", "data-warm": model, title: `engine warm: requests for this model go here first. ${title}` },
+    model, " · warm", speed, finish);
 }
 
 async function clearExclusion(node, model) {
