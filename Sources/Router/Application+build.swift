@@ -113,7 +113,13 @@ func buildRouter(
         firstByteTimeout: configuration.firstByteTimeout,
         maxAttempts: configuration.maxAttempts
     )
-    InferenceController(router: requestRouter, registrations: registrations, bodyLimit: configuration.bodyLimit).addRoutes(to: openAI)
+    InferenceController(
+        router: requestRouter,
+        registrations: registrations,
+        bodyLimit: configuration.bodyLimit,
+        routing: configuration.registry.routing
+    )
+    .addRoutes(to: openAI)
     NodeProtocolController(
         registry: registry,
         registrations: registrations,

@@ -59,6 +59,26 @@ import Testing
         #expect(fields.model == "m")
     }
 
+    @Test(
+        "the prompt's start is the first messages, prompt or input value, cut at its first 2 KiB",
+        arguments: [
+            (#"{"model":"m","messages":[{"role":"user","content":"hi"}],"user":"u"}"#, #"[{"role":"user","content":"hi"}]"#),
+            (#"{"prompt":"abc","model":"m","input":"later"}"#, #""abc""#),
+            (#"{"model":"m","x":{"messages":[]}}"#, nil),
+        ] as [(String, String?)]
+    )
+    func prefix(body: String, prefix: String?) throws {
+        let bytes = Array(body.utf8)
+        let fields = try bytes.withUnsafeBufferPointer { bytes throws(Failure) in try RoutingFieldsScanner.scan(bytes) }
+        #expect(fields.prefix.map { String(decoding: bytes[$0], as: UTF8.self) } == prefix)
+    }
+
+    @Test func aLongPromptsStartIsItsFirst2KiB() throws {
+        let body = Array(#"{"model":"m","prompt":"\#(String(repeating: "a", count: 5000))"}"#.utf8)
+        let fields = try body.withUnsafeBufferPointer { bytes throws(Failure) in try RoutingFieldsScanner.scan(bytes) }
+        #expect(fields.prefix?.count == RoutingFieldsScanner.prefixLength)
+    }
+
     static let agreed: [(String, Result<Pair, Failure>)] = [
         (#"{"model":"m"}"#, .success(Pair(("m", nil)))),
         ("  {\n\t\"model\" : \"m\" , \"stream\" : false }  ", .success(Pair(("m", false)))),

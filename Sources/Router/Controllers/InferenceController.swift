@@ -11,6 +11,9 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
     let router: RequestRouter
     let registrations: RegisteredModels
     let bodyLimit: Int
+    /// Under ``RoutingPolicy/prefixAffinity``, requests without a session key are keyed by
+    /// their prompt's start.
+    var routing = RoutingPolicy.warmFirst
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.addInferenceRoutes(bodyLimit: bodyLimit, forward)
@@ -28,7 +31,8 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             body: inference.body,
             headers: headers,
             stream: inference.fields.stream,
-            session: inference.request.headers.first { $0.name == .sessionID }?.value ?? inference.fields.session,
+            session: inference.request.headers.first { $0.name == .sessionID }?.value ?? inference.fields.session
+                ?? (routing == .prefixAffinity ? Self.prefixKey(inference) : nil),
             requestID: requestID,
             arrived: arrived
         )
@@ -61,5 +65,14 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
             )
             throw envelope
         }
+    }
+
+    /// A key for the prompt's start: FNV-1a over its first bytes (``RoutingFields/prefix``).
+    static func prefixKey(_ inference: InferenceRequest) -> String? {
+        guard let prefix = inference.fields.prefix else { return nil }
+        let hash = inference.body.withUnsafeReadableBytes { bytes in
+            bytes[prefix].reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+        }
+        return "prefix:" + String(hash, radix: 16)
     }
 }

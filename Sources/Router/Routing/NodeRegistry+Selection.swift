@@ -50,7 +50,7 @@ extension NodeRegistry {
     /// nodes serving the model, not the size of the fleet.
     private func choose(model: String, from list: [Int], excluding excluded: Set<String>, patient: Bool) -> Acquisition {
         let since = heardSince()
-        let aware = settings.routing == .warmFirst
+        let aware = settings.routing.isEngineAware
         let warmSlots = aware ? warm[model] ?? [] : []
         let estimate = FinishEstimate(service: aware ? serviceSeconds[model] : nil, starts: startSeconds[model])
         rotation &+= 1

@@ -11,7 +11,7 @@ extension NodeRegistry {
     /// node's own time for a request: about the start time, for a cold start against a warm
     /// node of equal speed. Asked again before the queue hands a free slot to a waiting request.
     func patience(for model: String, at slot: Int, excluding excluded: Set<String>, estimate: FinishEstimate? = nil) -> Duration? {
-        guard settings.routing == .warmFirst, let list = candidates[model] else { return nil }
+        guard settings.routing.isEngineAware, let list = candidates[model] else { return nil }
         let estimate = estimate ?? FinishEstimate(service: serviceSeconds[model], starts: startSeconds[model])
         guard estimate.service != nil else { return nil }
         let (warmSlots, waiting, since) = (warm[model] ?? [], queues[model]?.count ?? 0, heardSince())

@@ -41,7 +41,7 @@ extension NodeRegistry {
     /// When a new request for each of `models` would finish at `slot` now, behind the requests
     /// waiting for it, for the models whose speeds are measured (warm-first routing only).
     func estimatedSeconds(slot: Int, models: Set<String>) -> [String: Double] {
-        guard settings.routing == .warmFirst else { return [:] }
+        guard settings.routing.isEngineAware else { return [:] }
         var estimates: [String: Double] = [:]
         for model in models {
             let estimate = FinishEstimate(service: serviceSeconds[model], starts: startSeconds[model])

@@ -11,6 +11,9 @@ public struct RoutingFields: Sendable, Equatable {
     public var stream: Bool
     /// OpenAI's `prompt_cache_key`, else `user`: a key that keeps a conversation on one node.
     public var session: String?
+    /// Where the prompt's start (``RoutingFieldsScanner/prefixLength`` bytes of the `messages`,
+    /// `prompt` or `input` value at most) lies among the body's readable bytes.
+    public var prefix: Range<Int>?
 
     /// Reads the routing fields from a request body.
     /// - Parameters:
@@ -44,5 +47,6 @@ public struct RoutingFields: Sendable, Equatable {
         self.model = model
         self.stream = stream
         self.session = wire.session.flatMap { $0.isEmpty ? nil : $0 }
+        self.prefix = wire.prefix
     }
 }

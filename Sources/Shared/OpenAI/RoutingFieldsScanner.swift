@@ -53,7 +53,13 @@ struct RoutingFieldsScanner {
         var stream: Bool?
         /// `prompt_cache_key`, else `user`: what keeps a conversation on one node.
         var session: String?
+        /// Where the body's `messages`, `prompt` or `input` value starts, its first
+        /// ``prefixLength`` bytes at most: the start of the prompt, which later turns repeat.
+        var prefix: Range<Int>?
     }
+
+    /// How much of the prompt's start ``Fields/prefix`` covers.
+    static let prefixLength = 2048
 
     /// The body's routing members.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Fields {
@@ -69,6 +75,7 @@ struct RoutingFieldsScanner {
         var stream = Member<Bool>.absent
         var promptCacheKey: String?
         var user: String?
+        var prefix: Range<Int>?
         try scanner.members(depth: 1) { scanner, key throws(Failure) in
             switch key {
             case .model:
@@ -91,6 +98,10 @@ struct RoutingFieldsScanner {
                 promptCacheKey = try scanner.optionalString()
             case .user:
                 user = try scanner.optionalString()
+            case .prompt:
+                let start = scanner.index
+                try scanner.skipValue(depth: 1)
+                if prefix == nil { prefix = start..<min(scanner.index, start + Self.prefixLength) }
             case nil:
                 try scanner.skipValue(depth: 1)
             }
@@ -99,13 +110,16 @@ struct RoutingFieldsScanner {
         return Fields(
             model: try model.value(else: .modelNotAString),
             stream: try stream.value(else: .streamNotABoolean),
-            session: promptCacheKey ?? user
+            session: promptCacheKey ?? user,
+            prefix: prefix
         )
     }
 
     /// The members routing reads.
     private enum Key {
         case model, stream, promptCacheKey, user
+        /// `messages`, `prompt` or `input`.
+        case prompt
 
         init?(name: some Sequence<UInt8>) {
             switch true {
@@ -113,6 +127,7 @@ struct RoutingFieldsScanner {
             case name.elementsEqual("stream".utf8): self = .stream
             case name.elementsEqual("prompt_cache_key".utf8): self = .promptCacheKey
             case name.elementsEqual("user".utf8): self = .user
+            case name.elementsEqual("messages".utf8), name.elementsEqual("prompt".utf8), name.elementsEqual("input".utf8): self = .prompt
             default: return nil
             }
         }
