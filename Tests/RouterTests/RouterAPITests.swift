@@ -137,4 +137,29 @@ import Testing
             #expect(await registry.snapshot().isEmpty)
         }
     }
+
+    /// The parts of `GET /v0/nodes` that routing explains itself with.
+    struct NodeList: Decodable {
+        struct Node: Decodable {
+            var warmModels: [String]
+            var estimatedSeconds: [String: Double]
+        }
+        var routing: String
+        var nodes: [Node]
+    }
+
+    @Test func theNodeListSaysThePolicyAndEachNodesEstimate() async throws {
+        try await withRouter { client, registry in
+            let id = await registry.register(NodeRegistryTests.registration("http://a", capacity: 2), models: ["m", "n"])
+            let engines = [EngineReport(model: "m", state: .ready, startSeconds: 3, requestSeconds: 0.5)]
+            _ = await registry.heartbeat(nodeID: id, NodeHeartbeat(instanceID: "i1", inFlight: 0, modelsVersion: "", engines: engines))
+            let response = try await client.execute(uri: "/v0/nodes", method: .get, headers: Self.admin)
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            let list = try decoder.decode(NodeList.self, from: response.body)
+            #expect(list.routing == "warm-first")
+            #expect(list.nodes.first?.warmModels == ["m"])
+            #expect(list.nodes.first?.estimatedSeconds == ["m": 0.5], "measured for m only")
+        }
+    }
 }

@@ -38,7 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a request may wait in its model's queue before 504 queue_timeout.")
     var queueTimeout = 30.0
 
-    @Option(help: "How a node is chosen: warm-first (nodes where the model's engine is loaded first) or least-loaded.")
+    @Option(
+        help:
+            "How a node is chosen: warm-first (engines loaded first, then the soonest finish by measured speed), least-loaded, or prefix-affinity (a prototype). See docs/routing.md."
+    )
     var routing = RoutingPolicy.warmFirst
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")

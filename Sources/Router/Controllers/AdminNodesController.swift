@@ -13,6 +13,8 @@ struct AdminNodesController<Context: RequestContext> {
     let agents: AgentClient
 
     struct NodeListView: ResponseEncodable, Sendable {
+        /// The routing policy (`serve --routing`).
+        var routing: RoutingPolicy
         var nodes: [NodeView]
     }
 
@@ -42,7 +44,7 @@ struct AdminNodesController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> NodeListView {
-        NodeListView(nodes: await registry.snapshot().map(NodeView.init))
+        NodeListView(routing: registry.settings.routing, nodes: await registry.snapshot().map(NodeView.init))
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> NodeView {

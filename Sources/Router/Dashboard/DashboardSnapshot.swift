@@ -26,6 +26,8 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
     }
 
     var generatedAt: Int
+    /// The routing policy (`serve --routing`).
+    var routing: RoutingPolicy
     var nodes: [NodeView]
     var served: [ServedModel]
     var registered: ModelLifecycle
@@ -33,7 +35,7 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
     var recent: [RecentRequest]
 
     enum CodingKeys: String, CodingKey {
-        case nodes, served, registered, traffic, recent
+        case nodes, served, registered, traffic, recent, routing
         case generatedAt = "generated_at"
     }
 
@@ -48,6 +50,7 @@ struct DashboardSnapshot: ResponseEncodable, Sendable {
         let recent = ((try? await requestLog?.recent(limit: 50)) ?? []).map { RecentRequest(record: $0, nodeName: $0.nodeID.flatMap { names[$0] }) }
         return DashboardSnapshot(
             generatedAt: Int(Date().timeIntervalSince1970),
+            routing: registry.settings.routing,
             nodes: nodes.map(NodeView.init),
             served: served,
             registered: await registrations.lifecycle(on: nodes),

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// How the router picks among the nodes that can take a request (`serve --routing`).
-enum RoutingPolicy: String, Sendable, CaseIterable, ExpressibleByArgument {
+enum RoutingPolicy: String, Sendable, Codable, CaseIterable, ExpressibleByArgument {
     /// Nodes where the model's engine is warm first, then the least loaded (the default: it
     /// cuts cold starts; `docs/benchmarks.md`).
     case warmFirst = "warm-first"

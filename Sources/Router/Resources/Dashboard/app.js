@@ -100,6 +100,7 @@ async function refresh() {
 
 function render(snapshot) {
   state.snapshot = snapshot;
+  $("routing").textContent = snapshot.routing;
   renderNodes(snapshot.nodes);
   renderRegistered(snapshot.registered.models);
   renderServed(snapshot.served);
