@@ -13,6 +13,7 @@ struct RouterMetrics: Sendable {
     private let requestDurations = MetricHandles<String, DurationHistogram>()
     private let firstBytes = MetricHandles<String, DurationHistogram>()
     private let queueWaits = MetricHandles<String, DurationHistogram>()
+    private let warmHits = MetricHandles<String, Counter>()
 
     private struct RequestLabels: Hashable, Sendable {
         var model: String
@@ -90,7 +91,7 @@ struct RouterMetrics: Sendable {
 
     /// A request went to a node where its model's engine was warm.
     func warmHit(model: String) {
-        registry.makeCounter(descriptor: Self.warmHits, labels: [("model", model)]).increment()
+        warmHits.handle(model) { registry.makeCounter(descriptor: Self.warmHits, labels: [("model", model)]) }.increment()
     }
 
     /// A request went to a node where its model's engine was cold (it starts there).

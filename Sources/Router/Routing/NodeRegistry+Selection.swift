@@ -52,7 +52,8 @@ extension NodeRegistry {
         let since = heardSince()
         let aware = settings.routing.isEngineAware
         let warmSlots = aware ? warm[model] ?? [] : []
-        let estimate = FinishEstimate(service: aware ? serviceSeconds[model] : nil, starts: startSeconds[model])
+        let service = aware ? serviceSeconds[model] : nil
+        let estimate = FinishEstimate(service: service, starts: service == nil ? nil : startSeconds[model])
         rotation &+= 1
         let start = rotation % list.count
         let (best, anyCandidate) = entries.withUnsafeBufferPointer { entries in
