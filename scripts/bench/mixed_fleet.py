@@ -107,30 +107,38 @@ def run(policy):
     elapsed = time.monotonic() - began
     with httpx.Client(timeout=30) as client:
         metrics = client.get(f"{base}/metrics").text
-    served = {}
-    if os.environ.get("BENCH_DEBUG"):
-        print([line for line in metrics.splitlines() if line.startswith("switchyard_requests_total")], before.keys())
+    # The node that answered each request (a request the slow node did not answer in time was
+    # retried on the fast one and counts there), and the retries and exclusions behind them.
+    served, retried, excluded = {}, 0, 0
     for line in metrics.splitlines():
         if line.startswith("switchyard_requests_total{") and 'status="200"' in line:
             node_id = line.split('node="')[1].split('"')[0]
             name = next((n for n, node in before.items() if node["id"] == node_id), node_id)
             served[name] = served.get(name, 0) + int(float(line.split()[-1]))
+        elif line.startswith("switchyard_retries_total{"):
+            retried += int(float(line.split()[-1]))
+        elif line.startswith("switchyard_exclusions_total{"):
+            excluded += int(float(line.split()[-1]))
     speeds = {name: (node.get("engines") or [{}])[0].get("tokens_per_second") for name, node in before.items()}
     for process in processes:
         process.send_signal(signal.SIGTERM)
     for process in processes:
         process.wait(timeout=30)
-    shutil.rmtree(work, ignore_errors=True)
+    if os.environ.get("BENCH_KEEP"):
+        print(f"logs kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return {"policy": policy, "sent": len(arrivals), "failed": len(failures), "p50": percentile(latencies, 0.5),
-            "p99": percentile(latencies, 0.99), "throughput": len(latencies) / elapsed, "served": served, "speeds": speeds}
+            "p99": percentile(latencies, 0.99), "throughput": len(latencies) / elapsed, "served": served, "speeds": speeds,
+            "retried": retried, "excluded": excluded}
 
 
 print(f"open loop: {RATE} requests/s for {DURATION:.0f} s, {MAX_TOKENS} tokens each; fast = CPU engine, slow = lavapipe")
-print("| policy | sent | failed | p50 | p99 | answers/s | served (fast / slow) | measured tokens/s (fast / slow) |")
-print("|---|---|---|---|---|---|---|---|")
+print("| policy | sent | failed | p50 | p99 | answers/s | answered by (fast / slow) | retried | exclusions | measured tokens/s (fast / slow) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for policy in POLICIES:
     r = run(policy)
     speeds = " / ".join(f"{r['speeds'].get(n) or 0:.1f}" for n in ("fast", "slow") if n in r["speeds"])
     served = " / ".join(str(r["served"].get(n, 0)) for n in ("fast", "slow") if n in r["speeds"])
     print(f"| {r['policy']} | {r['sent']} | {r['failed']} | {r['p50'] * 1000:.0f} ms | {r['p99'] * 1000:.0f} ms | "
-          f"{r['throughput']:.2f} | {served} | {speeds} |", flush=True)
+          f"{r['throughput']:.2f} | {served} | {r['retried']} | {r['excluded']} | {speeds} |", flush=True)
