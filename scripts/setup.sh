@@ -29,7 +29,7 @@ python3 -m venv --help >/dev/null 2>&1 || ensure_apt_packages python3-venv pytho
 
 if $for_tests; then
     # The official OpenAI Python SDK (client-conformance tests) and Selenium (dashboard test).
-    ensure_venv openai==3.54.0 selenium==4.40.0 >/dev/null
+    ensure_venv openai==3.54.0 anthropic==2.17.0 selenium==4.40.0 >/dev/null
 fi
 llama_server="$(bash "$here/engine/build-llama-server.sh")"
 models_dir="$(bash "$here/models/fetch-models.sh")"

@@ -109,7 +109,7 @@ func buildRouter(
     forwarder: UpstreamForwarder
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
-    router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
+    router.add(middleware: APIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
     NodeHealthController(state: state, engines: engines).addRoutes(to: router)
     SystemController(report: configuration.detection, engines: engines).addRoutes(to: router, protectedBy: auth)

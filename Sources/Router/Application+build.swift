@@ -75,7 +75,7 @@ func buildRouter(
     requestLog: RequestLogStore? = nil
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
-    router.add(middleware: OpenAIErrorMiddleware(bodyLimit: configuration.bodyLimit))
+    router.add(middleware: APIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let adminKeyHash = secrets.adminKeyHash
     let sessions = DashboardSessions()
     let isAdminKey: @Sendable (String) async -> Bool = { token in
@@ -93,6 +93,7 @@ func buildRouter(
         if RouterSecrets.hash(token) == adminKeyHash { return true }
         return await keys.isValid(token)
     }
+    .acceptingAPIKeyHeader()
 
     router.get("health") { _, _ in HTTPResponse.Status.ok }
     router.get("metrics") { _, _ in

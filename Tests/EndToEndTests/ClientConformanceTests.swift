@@ -4,19 +4,20 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-/// The official `openai` Python SDK against the router (`scripts/conformance/openai_sdk.py`):
-/// models, chat (plain and streamed), completions, embeddings, and errors surfacing as the
-/// SDK's own exception classes with Switchyard's codes.
+/// The official Python SDKs against the router: `openai` (`scripts/conformance/openai_sdk.py`:
+/// models, chat plain and streamed, completions, embeddings, the Responses API) and `anthropic`
+/// (`scripts/conformance/anthropic_sdk.py`: messages plain and streamed, token counting, the
+/// model list), with errors surfacing as each SDK's own exception classes.
 @Suite(.serialized, .enabled(if: TestEnvironment.shouldRun, "needs the engine and models from scripts/setup.sh"))
 struct ClientConformanceTests {
     static var python: URL? {
         ProcessInfo.processInfo.environment["SWITCHYARD_PYTHON"].map(URL.init(fileURLWithPath:))
     }
 
-    func runScript(_ fleet: Fleet, extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    func runScript(_ fleet: Fleet, _ name: String = "openai_sdk.py", extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let python = try #require(Self.python, "SWITCHYARD_PYTHON is not set (scripts/test.sh sets it)")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/conformance/openai_sdk.py")
+            .appendingPathComponent("scripts/conformance/\(name)")
         let process = Process()
         process.executableURL = python
         process.arguments = [script.path]
@@ -38,6 +39,14 @@ struct ClientConformanceTests {
     @Test func theOfficialSDKWorksAgainstTheRouter() async throws {
         try await withFleet { fleet in
             let (status, output) = try runScript(fleet)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("conformance checks passed"))
+        }
+    }
+
+    @Test func theAnthropicSDKWorksAgainstTheRouter() async throws {
+        try await withFleet { fleet in
+            let (status, output) = try runScript(fleet, "anthropic_sdk.py")
             #expect(status == 0, "\(output)")
             #expect(output.contains("conformance checks passed"))
         }

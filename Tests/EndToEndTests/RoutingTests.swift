@@ -213,9 +213,18 @@ struct RoutingTests {
     /// Starts a long chat (streamed unless told otherwise) and waits until the agent's engine
     /// generates it.
     /// - Returns: The client's task (cancel it to leave) and the engine's port.
-    static func startLongStream(_ fleet: Fleet, agent: ManagedProcess, stream: Bool = true) async throws -> (Task<Void, any Error>, Int) {
+    /// Starts a long generation through the router (chat unless `path` and `json` say otherwise)
+    /// and waits until the agent's engine works on it; returns the client's task and the engine's port.
+    static func startLongStream(
+        _ fleet: Fleet,
+        agent: ManagedProcess,
+        stream: Bool = true,
+        path: String = "/v1/chat/completions",
+        json: String? = nil
+    ) async throws -> (Task<Void, any Error>, Int) {
+        let body = json ?? Self.chat(tokens: 2000, stream: stream)
         let streaming = Task {
-            let response = try await fleet.send(.POST, "/v1/chat/completions", json: Self.chat(tokens: 2000, stream: stream))
+            let response = try await fleet.send(.POST, path, json: body)
             for try await _ in response.body {}
         }
         try await fleet.eventually("the engine is generating") {

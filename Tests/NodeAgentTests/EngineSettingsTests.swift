@@ -66,14 +66,23 @@ import Testing
     }
 
     @Test func requestsMustMatchTheModelKind() {
-        #expect(throws: Never.self) {
-            try NodeInferenceController<SwitchyardRequestContext>.check(model(kind: .chat, context: nil), accepts: .chatCompletions)
+        typealias Controller = NodeInferenceController<SwitchyardRequestContext>
+        let answers: [LocalModel.Kind: Set<InferenceRoute>] = [
+            .chat: [.chatCompletions, .completions, .responses, .responsesInputTokens, .messages, .messagesCountTokens, .audioTranscriptions],
+            .embedding: [.embeddings],
+            .reranker: [.rerank],
+        ]
+        for (kind, routes) in answers {
+            for route in InferenceRoute.allCases {
+                let accepted = (try? Controller.check(model(kind: kind, context: nil), accepts: route)) != nil
+                #expect(accepted == routes.contains(route), "\(kind) on \(route.path)")
+            }
         }
-        #expect(throws: OpenAIError.self) {
-            try NodeInferenceController<SwitchyardRequestContext>.check(model(kind: .chat, context: nil), accepts: .embeddings)
-        }
-        #expect(throws: OpenAIError.self) {
-            try NodeInferenceController<SwitchyardRequestContext>.check(model(kind: .embedding, context: nil), accepts: .completions)
-        }
+    }
+
+    @Test func rerankersStartAsRerankingEncoders() {
+        let arguments = settings.arguments(for: model(kind: .reranker, context: 512), port: 9000, placement: cpu)
+        #expect(arguments.contains("--embeddings") && arguments.contains("--reranking"))
+        #expect(value(of: "--ubatch-size", in: arguments) == "512")
     }
 }

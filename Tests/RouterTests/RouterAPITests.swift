@@ -162,4 +162,63 @@ import Testing
             #expect(list.nodes.first?.estimatedSeconds == ["m": 0.5], "measured for m only")
         }
     }
+
+    /// The parts of Anthropic's model list these tests read.
+    struct AnthropicModels: Decodable {
+        struct Model: Decodable {
+            var type: String
+            var id: String
+        }
+        var data: [Model]
+        var hasMore: Bool
+        var lastId: String?
+    }
+
+    func anthropicError(_ response: TestResponse) throws -> AnthropicError.Document {
+        try JSONDecoder().decode(AnthropicError.Document.self, from: response.body)
+    }
+
+    @Test func anthropicClientsSendTheirKeyInXAPIKeyAndGetAnthropicErrors() async throws {
+        try await withRouter { client, _ in
+            let body = ByteBuffer(string: #"{"model":"nobody-serves-this","max_tokens":4,"messages":[]}"#)
+            let withKey: HTTPFields = [.xAPIKey: "admin", .anthropicVersion: "2023-06-01"]
+            let missing = try await client.execute(uri: "/v1/messages", method: .post, headers: withKey, body: body)
+            #expect(missing.status == .notFound)
+            #expect(
+                try anthropicError(missing)
+                    == AnthropicError.Document(
+                        error: .init(type: "not_found_error", message: "The model 'nobody-serves-this' does not exist or no node serves it.")
+                    )
+            )
+            let wrong = try await client.execute(uri: "/v1/messages/count_tokens", method: .post, headers: [.xAPIKey: "nope"], body: body)
+            #expect(wrong.status == .unauthorized)
+            #expect(try anthropicError(wrong).error.type == "authentication_error")
+            let bearerWins = try await client.execute(uri: "/v1/models", method: .get, headers: [.authorization: "Bearer nope", .xAPIKey: "admin"])
+            #expect(bearerWins.status == .unauthorized, "an Authorization header is the one checked")
+            let openAI = try await client.execute(uri: "/v1/chat/completions", method: .post, headers: [.xAPIKey: "admin"], body: body)
+            #expect(try envelope(openAI).code == "model_not_found", "OpenAI's endpoints keep OpenAI's envelope")
+        }
+    }
+
+    @Test func theModelListSpeaksAnthropicsShapeToAnthropicClients() async throws {
+        try await withRouter { client, registry in
+            _ = await registry.register(NodeRegistryTests.registration("http://a"), models: ["org/c", "org/a", "org/b"])
+            let headers: HTTPFields = [.xAPIKey: "admin", .anthropicVersion: "2023-06-01"]
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            let first = try await client.execute(uri: "/v1/models?limit=2", method: .get, headers: headers)
+            let page = try decoder.decode(AnthropicModels.self, from: first.body)
+            #expect(page.data.map(\.id) == ["org/a", "org/b"] && page.data.allSatisfy { $0.type == "model" })
+            #expect(page.hasMore && page.lastId == "org/b")
+            let next = try await client.execute(uri: "/v1/models?limit=2&after_id=org/b", method: .get, headers: headers)
+            let rest = try decoder.decode(AnthropicModels.self, from: next.body)
+            #expect(rest.data.map(\.id) == ["org/c"] && !rest.hasMore)
+            let badLimit = try await client.execute(uri: "/v1/models?limit=0", method: .get, headers: headers)
+            #expect(badLimit.status == .badRequest)
+            let one = try await client.execute(uri: "/v1/models/org/a", method: .get, headers: headers)
+            #expect(try decoder.decode(AnthropicModels.Model.self, from: one.body).id == "org/a")
+            let openAI = try await client.execute(uri: "/v1/models", method: .get, headers: Self.admin)
+            #expect(try JSONDecoder().decode(ModelList.self, from: openAI.body).data.count == 3, "without anthropic-version: OpenAI's list")
+        }
+    }
 }

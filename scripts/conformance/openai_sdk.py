@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Client conformance: drives a running Switchyard router with the official `openai` SDK.
+"""Client conformance: drives a running Switchyard router with the official `openai` SDK:
+models, chat, completions, embeddings, the Responses API (plain, streamed, input token count)
+and errors as the SDK's own exception classes.
 
 Environment: SWITCHYARD_URL (router base URL), SWITCHYARD_KEY (an API key), CHAT_MODEL,
 EMBEDDING_MODEL. With BUSY_STREAM=1 the router is expected to have every node for CHAT_MODEL
@@ -54,6 +56,22 @@ def conformance():
 
     vectors = client.embeddings.create(model=EMBEDDING, input=["hello world", "trains"])
     check("embeddings", len(vectors.data) == 2 and len(vectors.data[0].embedding) == 384)
+
+    response = client.responses.create(model=CHAT, input="Say hi", max_output_tokens=16)
+    check("responses.create (non-streaming)", response.status == "completed" and bool(response.output_text), repr(response))
+
+    events = list(client.responses.create(model=CHAT, input="Say hi", max_output_tokens=16, stream=True))
+    kinds = [event.type for event in events]
+    deltas = "".join(event.delta for event in events if event.type == "response.output_text.delta")
+    check("responses.create (streaming)", "response.completed" in kinds and bool(deltas), str(kinds))
+
+    counted = client.responses.input_tokens.count(model=CHAT, input="Tell me about trains.")
+    check("responses.input_tokens.count", counted.input_tokens > 0, repr(counted))
+
+    expect_error("responses for an unknown model is NotFoundError", openai.NotFoundError, "model_not_found",
+                 lambda: client.responses.create(model="no-such-model", input="x"))
+    expect_error("responses for an embedding model is BadRequestError", openai.BadRequestError, "model_not_supported",
+                 lambda: client.responses.create(model=EMBEDDING, input="x"))
 
     expect_error("unknown model is NotFoundError", openai.NotFoundError, "model_not_found",
                  lambda: client.chat.completions.create(model="no-such-model", messages=[{"role": "user", "content": "x"}]))

@@ -20,11 +20,14 @@ struct GGUFMetadata: Sendable, Equatable {
     /// The numbers that size the KV cache and compute buffers, when the header has them.
     var shape: TransformerShape?
 
-    /// Whether the model produces embeddings rather than text.
+    /// Whether the model produces embeddings or ranks rather than text.
     var isEmbeddingModel: Bool {
         if let poolingType { return poolingType != 0 }
         return Self.encoderArchitectures.contains(architecture)
     }
+
+    /// Whether the model is a reranker: its pooling type is llama.cpp's `rank` (4).
+    var isReranker: Bool { poolingType == 4 }
 
     static let encoderArchitectures: Set<String> = ["bert", "nomic-bert", "jina-bert-v2", "jina-bert-v3", "modern-bert", "neo-bert"]
 

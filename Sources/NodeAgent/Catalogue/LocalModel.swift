@@ -7,6 +7,11 @@ struct LocalModel: Sendable, Equatable {
     enum Kind: String, Codable, Sendable {
         case chat
         case embedding
+        /// Scores documents against a query (`/v1/rerank`): an encoder with rank pooling.
+        case reranker
+
+        /// Whether the model reads a whole input at once and generates nothing (embeddings, reranking).
+        var isEncoder: Bool { self != .chat }
     }
 
     /// The ID clients use: the directory's path below the models directory, or the file's name.

@@ -29,7 +29,7 @@ extension ModelCatalogue {
             id: id,
             format: .gguf,
             file: first,
-            kind: metadata.isEmbeddingModel ? .embedding : .chat,
+            kind: metadata.isReranker ? .reranker : metadata.isEmbeddingModel ? .embedding : .chat,
             sizeBytes: files.reduce(0) { $0 + fileSize($1) },
             contextLength: metadata.contextLength,
             shape: metadata.shape

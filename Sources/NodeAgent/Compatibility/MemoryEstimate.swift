@@ -46,7 +46,7 @@ struct MemoryEstimate: Codable, Sendable, Equatable {
             let vocabulary = Int64(transformer.vocabularySize ?? 32_000)
             let width = Int64(transformer.embeddingLength)
             // Embedding engines take a whole sequence per micro-batch (EngineSettings).
-            let microBatch = model.kind == .embedding ? max(microBatchTokens, Int64(shape.contextPerSlot(for: model))) : microBatchTokens
+            let microBatch = model.kind.isEncoder ? max(microBatchTokens, Int64(shape.contextPerSlot(for: model))) : microBatchTokens
             estimate = MemoryEstimate(
                 weightsBytes: model.sizeBytes,
                 kvCacheBytes: Int64(context) * transformer.kvBytesPerToken(),

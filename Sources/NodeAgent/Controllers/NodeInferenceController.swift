@@ -1,10 +1,12 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import Shared
 
-/// `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`: checks the model is one
-/// this node serves, makes sure its engine runs, and relays the request to it unchanged.
+/// Every ``InferenceRoute`` (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`, …): checks
+/// the model is one this node serves and that its kind answers the endpoint, makes sure its
+/// engine runs, and relays the request to it unchanged.
 struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
     let state: AgentState
     let engines: EnginePool
@@ -26,6 +28,10 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
         let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         let upstream = try await watch.cancellingOnClose { try await send(inference, to: model, logger: context.logger) }
         let engines = self.engines
+        if upstream.status == .notImplemented || (inference.route.dialect == .anthropic && upstream.status.code >= 400) {
+            await engines.checkin(model)
+            throw await Self.engineError(upstream, route: inference.route)
+        }
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
         return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, logger: context.logger, failure: .dropConnection) {
@@ -68,15 +74,53 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
         }
     }
 
-    /// Embedding models answer only `/v1/embeddings`; chat models everything else.
-    static func check(_ model: LocalModel, accepts route: InferenceRoute) throws(OpenAIError) {
-        switch (model.kind, route) {
-        case (.embedding, .embeddings), (.chat, .chatCompletions), (.chat, .completions):
-            return
-        case (.embedding, _):
-            throw .invalidRequest("'\(model.id)' is an embedding model; use /v1/embeddings.", param: "model", code: "model_not_supported")
-        case (.chat, _):
-            throw .invalidRequest("'\(model.id)' does not produce embeddings.", param: "model", code: "model_not_supported")
+    /// An engine's error answer as the client gets it. The engine's 501 (its build or the model
+    /// cannot do this, such as audio input for a text-only model) is the client's 400
+    /// `model_not_supported`: no other node would do better with the same model, and a 5xx
+    /// would count against this one. On Anthropic's endpoints, errors take Anthropic's shape
+    /// (llama-server answers OpenAI's everywhere).
+    private static func engineError(_ answer: UpstreamAnswer, route: InferenceRoute) async -> any Error {
+        let body = await collect(answer)
+        let told = AnthropicError(status: .init(code: Int(answer.status.code)), engineBody: body)
+        guard answer.status == .notImplemented else { return told }
+        let error = OpenAIError.invalidRequest(told.message, param: "model", code: "model_not_supported")
+        return route.dialect == .anthropic ? AnthropicError(error) : error
+    }
+
+    /// An engine's error answer, read whole (64 KiB at most).
+    private static func collect(_ answer: UpstreamAnswer) async -> ByteBuffer {
+        switch answer.body {
+        case .whole(let body):
+            return body
+        case .streaming(let body):
+            var collected = ByteBuffer()
+            do {
+                for try await chunk in body where collected.readableBytes < 1 << 16 { collected.writeImmutableBuffer(chunk) }
+            } catch {
+                body.cancel()
+            }
+            return collected
         }
+    }
+
+    /// Whether the model's kind answers the endpoint: embedding models only `/v1/embeddings`,
+    /// rerankers only `/v1/rerank`, chat models the text endpoints (chat, completions,
+    /// Responses, Anthropic Messages and their token counts) and audio transcription (the
+    /// engine says whether the model takes audio). A clear 400 otherwise.
+    static func check(_ model: LocalModel, accepts route: InferenceRoute) throws(OpenAIError) {
+        let accepted: Bool
+        switch route {
+        case .embeddings: accepted = model.kind == .embedding
+        case .rerank: accepted = model.kind == .reranker
+        default: accepted = model.kind == .chat
+        }
+        guard !accepted else { return }
+        let use: String
+        switch model.kind {
+        case .embedding: use = "an embedding model; use /v1/embeddings"
+        case .reranker: use = "a reranker; use /v1/rerank"
+        case .chat: use = "a text-generation model; \(route.path) needs \(route == .rerank ? "a reranker" : "an embedding model")"
+        }
+        throw .invalidRequest("'\(model.id)' is \(use).", param: "model", code: "model_not_supported")
     }
 }

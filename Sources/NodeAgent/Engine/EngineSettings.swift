@@ -39,10 +39,11 @@ struct EngineSettings: Sendable {
                 // offloaded layers, buffer sizes) in its log.
                 "--log-verbosity", "4",
             ] + placement.engineArguments
-        if model.kind == .embedding {
+        if model.kind.isEncoder {
             // Encoders see the whole input at once: one micro-batch must hold a full sequence.
             arguments += ["--embeddings", "--ubatch-size", String(perSlot), "--batch-size", String(perSlot * shape.slots)]
         }
+        if model.kind == .reranker { arguments.append("--reranking") }
         return arguments + model.engineArguments
     }
 }

@@ -53,7 +53,10 @@ struct RequestAttempt: Sendable {
         let extra: HTTPFields = [
             .requestID: request.requestID, .routerTime: (.now - request.arrived - waiting).millisecondsText,
         ]
-        return await router.forwarder.relay(answer, watch: watch, stream: request.stream, extraHeaders: extra, logger: logger) { relay, usage in
+        let failure = StreamFailure.errorEvent(APIDialect.of(path: request.path))
+        return await router.forwarder.relay(answer, watch: watch, stream: request.stream, extraHeaders: extra, logger: logger, failure: failure) {
+            relay,
+            usage in
             router.metrics.requestFinished(
                 model: request.model,
                 node: lease.nodeID,

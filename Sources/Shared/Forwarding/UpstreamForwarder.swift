@@ -111,7 +111,7 @@ public struct UpstreamForwarder: Sendable {
         stream: Bool,
         extraHeaders: HTTPFields = [:],
         logger: Logger,
-        failure: StreamFailure = .errorEvent,
+        failure: StreamFailure = .errorEvent(.openAI),
         onFinish: @escaping @Sendable (RelayOutcome, TokenUsage?) async -> Void = { _, _ in }
     ) async -> Response {
         var headers = HopByHopHeaders.forwardable(answer.headers)
@@ -145,9 +145,8 @@ public struct UpstreamForwarder: Sendable {
             } catch {
                 logger.warning("upstream response broke off", metadata: ["error": "\(NetworkErrorSummary.describe(error))"])
                 await completion.finish(.upstreamFailed, nil)
-                guard stream, failure == .errorEvent else { throw error }
-                let event = OpenAIError.upstreamError("The node serving this request failed during the stream.")
-                try await writer.write(ByteBuffer(string: "data: \(String(decoding: event.jsonData, as: UTF8.self))\n\n"))
+                guard stream, case .errorEvent(let dialect) = failure else { throw error }
+                try await writer.write(Self.errorEvent(dialect))
                 try await writer.finish(nil)
                 return
             }
@@ -158,12 +157,24 @@ public struct UpstreamForwarder: Sendable {
         }
         return Response(status: status, headers: headers, body: body)
     }
+
+    /// The event that ends a stream whose node failed during it.
+    static func errorEvent(_ dialect: APIDialect) -> ByteBuffer {
+        let error = OpenAIError.upstreamError("The node serving this request failed during the stream.")
+        switch dialect {
+        case .openAI:
+            return ByteBuffer(string: "data: \(String(decoding: error.jsonData, as: UTF8.self))\n\n")
+        case .anthropic:
+            return ByteBuffer(string: "event: error\ndata: \(String(decoding: AnthropicError(error).jsonData, as: UTF8.self))\n\n")
+        }
+    }
 }
 
 /// What a relayed stream does when its upstream breaks after the response started.
 public enum StreamFailure: Sendable, Equatable {
-    /// End the stream with a final `data: {"error": …}` event.
-    case errorEvent
+    /// End the stream with a final error event in the API's shape: `data: {"error": …}` for
+    /// OpenAI's endpoints, `event: error` with Anthropic's error document for theirs.
+    case errorEvent(APIDialect)
     /// Drop the connection, so the hop in front sees a broken stream.
     case dropConnection
 }

@@ -2,10 +2,13 @@ import Crypto
 import HTTPTypes
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` accepted by a verifier; answers 401 in OpenAI's
-/// envelope otherwise. The presented token is never logged or echoed.
+/// Requires `Authorization: Bearer <token>` accepted by a verifier (or, where allowed, the
+/// same token in `x-api-key`, as Anthropic's clients send it); answers 401 in the API's error
+/// shape otherwise. The presented token is never logged or echoed.
 public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     private let verify: @Sendable (String) async -> Bool
+    /// Whether an `x-api-key` header is accepted when no `Authorization` header is present.
+    private var acceptsAPIKeyHeader = false
 
     /// Creates the middleware.
     /// - Parameter verify: Decides whether a presented token is valid.
@@ -21,12 +24,28 @@ public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// The same check, also accepting the token in an `x-api-key` header (Anthropic's clients)
+    /// when the request has no `Authorization` header.
+    public func acceptingAPIKeyHeader() -> Self {
+        var middleware = self
+        middleware.acceptsAPIKeyHeader = true
+        return middleware
+    }
+
     /// Checks the token, then runs the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = Self.bearerToken(in: request.headers), await verify(token) else {
+        let presented =
+            acceptsAPIKeyHeader && request.headers[.authorization] == nil
+            ? Self.single(request.headers[values: .xAPIKey]) : Self.bearerToken(in: request.headers)
+        guard let token = presented, await verify(token) else {
             throw OpenAIError.invalidAPIKey()
         }
         return try await next(request, context)
+    }
+
+    /// The one value of a header sent once; nil when absent, sent twice or empty.
+    private static func single(_ values: [String]) -> String? {
+        values.count == 1 && !values[0].isEmpty ? values[0] : nil
     }
 
     /// The token of an `Authorization: Bearer …` header, if any (none when the request carries

@@ -16,8 +16,8 @@ public struct InferenceRequest: Sendable {
 
 extension RouterGroup {
     /// Registers `POST` handlers for every ``InferenceRoute`` below this group. Each collects
-    /// the body (over `bodyLimit` → 413), reads the routing fields (bad body → 400), then calls
-    /// `handle`.
+    /// the body once (over `bodyLimit` → 413), reads the routing fields from the JSON or, for
+    /// audio, the multipart form (bad body → 400), then calls `handle`.
     @discardableResult
     public func addInferenceRoutes(
         bodyLimit: Int,
@@ -27,7 +27,10 @@ extension RouterGroup {
             post(RouterPath(route.rawValue)) { request, context in
                 var request = request
                 let body = try await request.collectBody(upTo: bodyLimit)
-                let fields = try RoutingFields(parsing: body, route: route)
+                let fields =
+                    route.isMultipart
+                    ? try RoutingFields(multipart: body, contentType: request.headers[.contentType])
+                    : try RoutingFields(parsing: body, route: route)
                 return try await handle(InferenceRequest(request: request, body: body, fields: fields, route: route), context)
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// The fields of an inference request body that routing needs: the model, whether to stream,
@@ -40,6 +41,10 @@ public struct RoutingFields: Sendable, Equatable {
         guard !model.isEmpty else {
             throw .invalidRequest("'model' must be a non-empty string.", param: "model")
         }
+        if route.dialect == .anthropic && !wire.hasMessages {
+            // llama-server answers this with a 500, which would count against the node.
+            throw .invalidRequest("'messages' is required.", param: "messages")
+        }
         let stream = wire.stream ?? false
         if stream && !route.canStream {
             throw .invalidRequest("'stream' is not supported on \(route.path).", param: "stream")
@@ -48,5 +53,24 @@ public struct RoutingFields: Sendable, Equatable {
         self.stream = stream
         self.session = wire.session.flatMap { $0.isEmpty ? nil : $0 }
         self.prefix = wire.prefix
+    }
+
+    /// Reads the routing fields of a `multipart/form-data` body (audio transcription): its
+    /// `model` field, in one pass over the parts without copying the file. Such answers are
+    /// not streamed through the router.
+    /// - Throws: ``OpenAIError`` (400) for a body that is not such a form, or has no `model`.
+    public init(multipart body: ByteBuffer, contentType: String?) throws(OpenAIError) {
+        let found: String?? = body.withUnsafeReadableBytes { raw in
+            guard let reader = MultipartFormReader(raw.assumingMemoryBound(to: UInt8.self), contentType: contentType) else { return nil }
+            return .some(reader.value(of: "model"))
+        }
+        guard let reader = found else {
+            throw .invalidRequest("The request body must be multipart/form-data with a boundary.")
+        }
+        guard let model = reader?.trimmingCharacters(in: .whitespacesAndNewlines), !model.isEmpty else {
+            throw .invalidRequest("You must provide a model parameter.", param: "model")
+        }
+        self.model = model
+        self.stream = false
     }
 }

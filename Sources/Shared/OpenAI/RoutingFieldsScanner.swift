@@ -56,6 +56,8 @@ struct RoutingFieldsScanner {
         /// Where the body's `messages`, `prompt` or `input` value starts, its first
         /// ``prefixLength`` bytes at most: the start of the prompt, which later turns repeat.
         var prefix: Range<Int>?
+        /// Whether the body has a `messages` member (Anthropic's Messages API requires one).
+        var hasMessages = false
     }
 
     /// How much of the prompt's start ``Fields/prefix`` covers.
@@ -76,6 +78,7 @@ struct RoutingFieldsScanner {
         var promptCacheKey: String?
         var user: String?
         var prefix: Range<Int>?
+        var hasMessages = false
         try scanner.members(depth: 1) { scanner, key throws(Failure) in
             switch key {
             case .model:
@@ -98,7 +101,8 @@ struct RoutingFieldsScanner {
                 promptCacheKey = try scanner.optionalString()
             case .user:
                 user = try scanner.optionalString()
-            case .prompt:
+            case .prompt(let isMessages):
+                hasMessages = hasMessages || isMessages
                 let start = scanner.index
                 try scanner.skipValue(depth: 1)
                 if prefix == nil { prefix = start..<min(scanner.index, start + Self.prefixLength) }
@@ -111,15 +115,16 @@ struct RoutingFieldsScanner {
             model: try model.value(else: .modelNotAString),
             stream: try stream.value(else: .streamNotABoolean),
             session: promptCacheKey ?? user,
-            prefix: prefix
+            prefix: prefix,
+            hasMessages: hasMessages
         )
     }
 
     /// The members routing reads.
     private enum Key {
         case model, stream, promptCacheKey, user
-        /// `messages`, `prompt` or `input`.
-        case prompt
+        /// `messages` (true), `prompt` or `input`.
+        case prompt(isMessages: Bool)
 
         init?(name: some Sequence<UInt8>) {
             switch true {
@@ -127,7 +132,8 @@ struct RoutingFieldsScanner {
             case name.elementsEqual("stream".utf8): self = .stream
             case name.elementsEqual("prompt_cache_key".utf8): self = .promptCacheKey
             case name.elementsEqual("user".utf8): self = .user
-            case name.elementsEqual("messages".utf8), name.elementsEqual("prompt".utf8), name.elementsEqual("input".utf8): self = .prompt
+            case name.elementsEqual("messages".utf8): self = .prompt(isMessages: true)
+            case name.elementsEqual("prompt".utf8), name.elementsEqual("input".utf8): self = .prompt(isMessages: false)
             default: return nil
             }
         }

@@ -1,8 +1,9 @@
 import NIOCore
 
 /// Token counts of an answer, read from the end of its body: OpenAI's `usage` object
-/// (`prompt_tokens`, `completion_tokens`), or llama.cpp's `timings` (`prompt_n`, `predicted_n`)
-/// in the last chunk of a stream.
+/// (`prompt_tokens`, `completion_tokens`; `input_tokens`, `output_tokens` in the Responses and
+/// Anthropic Messages APIs), or llama.cpp's `timings` (`prompt_n`, `predicted_n`) in the last
+/// chunk of a stream.
 public struct TokenUsage: Sendable, Equatable {
     public var promptTokens: Int?
     public var completionTokens: Int?
@@ -22,8 +23,10 @@ public struct TokenUsage: Sendable, Equatable {
         body.withUnsafeReadableBytes { buffer in
             let bytes = UnsafeRawBufferPointer(rebasing: buffer.suffix(searchedTail))
             let usage = TokenUsage(
-                promptTokens: number(after: #""prompt_tokens":"#, in: bytes) ?? number(after: #""prompt_n":"#, in: bytes),
-                completionTokens: number(after: #""completion_tokens":"#, in: bytes) ?? number(after: #""predicted_n":"#, in: bytes)
+                promptTokens: number(after: #""prompt_tokens":"#, in: bytes) ?? number(after: #""input_tokens":"#, in: bytes)
+                    ?? number(after: #""prompt_n":"#, in: bytes),
+                completionTokens: number(after: #""completion_tokens":"#, in: bytes) ?? number(after: #""output_tokens":"#, in: bytes)
+                    ?? number(after: #""predicted_n":"#, in: bytes)
             )
             return usage.promptTokens == nil && usage.completionTokens == nil ? nil : usage
         }

@@ -96,6 +96,7 @@ final class Fleet: @unchecked Sendable {
         _ method: HTTPMethod,
         _ path: String,
         json: String? = nil,
+        body: ByteBuffer? = nil,
         key: String? = nil,
         headers: [String: String] = [:]
     ) async throws -> HTTPClientResponse {
@@ -107,6 +108,7 @@ final class Fleet: @unchecked Sendable {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
         }
+        if let body { request.body = .bytes(body) }
         return try await HTTPClient.shared.execute(request, timeout: .seconds(120))
     }
 
@@ -115,10 +117,11 @@ final class Fleet: @unchecked Sendable {
         _ method: HTTPMethod,
         _ path: String,
         json: String? = nil,
+        body: ByteBuffer? = nil,
         key: String? = nil,
         headers: [String: String] = [:]
     ) async throws -> (status: Int, body: String) {
-        let response = try await send(method, path, json: json, key: key, headers: headers)
+        let response = try await send(method, path, json: json, body: body, key: key, headers: headers)
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))
     }

@@ -2,13 +2,14 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Turns every error thrown below it into OpenAI's envelope.
+/// Turns every error thrown below it into the API's own error shape: OpenAI's envelope, or
+/// Anthropic's error document on `/v1/messages` and below (``APIDialect``).
 ///
 /// `OpenAIError`s render themselves, and a module's own errors through
 /// ``OpenAIErrorConvertible``. Hummingbird's own `HTTPError`s (unknown route, body over the
 /// limit, undecodable JSON) keep their status and get the matching envelope. Anything else is an
 /// internal failure: it is logged with the request's logger and the client gets a bare 500 envelope.
-public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The body limit reported in 413 answers.
     public let bodyLimit: Int
 
@@ -22,20 +23,34 @@ public struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as OpenAIError {
+        } catch let error as AnthropicError {
             throw error
-        } catch let error as any OpenAIErrorConvertible {
-            throw error.openAIError
-        } catch let error as HTTPError {
-            throw Self.translate(error.status, message: error.body, headers: error.headers, path: request.uri.path, bodyLimit: bodyLimit)
-        } catch let error as any HTTPResponseError {
-            // Hummingbird's own errors, such as the body limit being exceeded while collecting.
-            throw Self.translate(error.status, message: nil, headers: [:], path: request.uri.path, bodyLimit: bodyLimit)
-        } catch is CancellationError {
-            throw OpenAIError(status: .init(code: 499), message: "Client closed the request.", type: "invalid_request_error")
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            throw OpenAIError.internalError()
+            let mapped = map(error, path: request.uri.path, logger: context.logger)
+            switch APIDialect.of(path: request.uri.path) {
+            case .openAI: throw mapped
+            case .anthropic: throw AnthropicError(mapped)
+            }
+        }
+    }
+
+    /// The OpenAI error for any error thrown below.
+    private func map(_ error: any Error, path: String, logger: Logger) -> OpenAIError {
+        switch error {
+        case let error as OpenAIError:
+            return error
+        case let error as any OpenAIErrorConvertible:
+            return error.openAIError
+        case let error as HTTPError:
+            return Self.translate(error.status, message: error.body, headers: error.headers, path: path, bodyLimit: bodyLimit)
+        case let error as any HTTPResponseError:
+            // Hummingbird's own errors, such as the body limit being exceeded while collecting.
+            return Self.translate(error.status, message: nil, headers: [:], path: path, bodyLimit: bodyLimit)
+        case is CancellationError:
+            return OpenAIError(status: .init(code: 499), message: "Client closed the request.", type: "invalid_request_error")
+        default:
+            logger.error("request failed", metadata: ["error": "\(error)"])
+            return OpenAIError.internalError()
         }
     }
 
