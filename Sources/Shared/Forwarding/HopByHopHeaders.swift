@@ -4,14 +4,15 @@ import NIOHTTP1
 /// Header handling for proxying between a client, the router, an agent and an engine.
 ///
 /// Hop-by-hop headers belong to one connection and are never forwarded; `host` and
-/// `content-length` are set by the HTTP client for the new request. Authorization is not
-/// forwarded either: each hop presents its own credentials.
+/// `content-length` are set by the HTTP client for the new request. Credentials are not
+/// forwarded either (`authorization`, and `x-api-key` where Anthropic's clients put their key):
+/// each hop presents its own.
 public enum HopByHopHeaders {
     /// Lower-cased names of headers that are never copied from one hop to the next.
     public static let names: Set<String> = [
         "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization", "proxy-connection",
-        "host", "content-length", "authorization", "accept-encoding",
+        "host", "content-length", "authorization", "x-api-key", "accept-encoding",
     ]
 
     /// The end-to-end headers of an incoming request, in the HTTP client's form.
