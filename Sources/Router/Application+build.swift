@@ -51,6 +51,12 @@ func buildApplication(
                 requestLog: RequestLogStore(database: database),
                 logger: logger
             ),
+            EndpointMonitor(
+                registry: registry,
+                fetcher: ModelListFetcher(agents: AgentClient(client: client, nodeToken: secrets.nodeToken), timeout: configuration.modelListTimeout),
+                interval: configuration.heartbeatInterval,
+                logger: logger
+            ),
         ],
         logger: logger
     )
@@ -128,6 +134,11 @@ func buildRouter(
         heartbeatInterval: configuration.heartbeatInterval
     ).addRoutes(to: router, protectedBy: nodeAuth)
     AdminNodesController(registry: registry, agents: agents).addRoutes(to: router, protectedBy: adminAuth)
+    EndpointsController(
+        registry: registry,
+        fetcher: ModelListFetcher(agents: agents, timeout: configuration.modelListTimeout),
+        detection: ServerDetection(client: agents)
+    ).addRoutes(to: router, protectedBy: adminAuth)
     AdminKeysController(keys: keys).addRoutes(to: router, protectedBy: adminAuth)
     ModelRegistrationController(
         registrar: ModelRegistrar(hub: hub, registrations: registrations),

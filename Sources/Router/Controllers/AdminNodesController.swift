@@ -33,6 +33,15 @@ struct AdminNodesController<Context: RequestContext> {
     func agentDocument(_ path: String, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let status = await registry.node(id) else { throw Self.unknownNode(id) }
+        guard status.node.endpoint == nil else {
+            // No agent there, and the node token is never presented to a server the fleet does not run.
+            throw OpenAIError(
+                status: .notFound,
+                message: "Node '\(id)' is an endpoint: it has no agent to report this.",
+                type: "invalid_request_error",
+                code: "not_an_agent"
+            )
+        }
         do {
             let body = try await agents.get(status.node.url + path, timeout: .seconds(5), logger: context.logger)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))

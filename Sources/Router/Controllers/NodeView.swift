@@ -29,6 +29,11 @@ struct NodeView: ResponseEncodable, Sendable {
     /// Seconds a new request for each model (with measured speeds) would take to finish on
     /// the node now, by the router's estimate: what speed-aware routing compares.
     var estimatedSeconds: [String: Double]
+    /// `agent`, or `endpoint` for a server registered without one (no GPU report, engine
+    /// states or downloads: what the router cannot know of it).
+    var kind: String
+    /// For an endpoint, the server software detected at registration.
+    var serverType: String?
 
     struct Exclusion: Codable, Sendable {
         var model: String
@@ -45,6 +50,8 @@ struct NodeView: ResponseEncodable, Sendable {
         case exclusions, engines
         case warmModels = "warm_models"
         case estimatedSeconds = "estimated_seconds"
+        case kind
+        case serverType = "server_type"
     }
 
     init(_ status: NodeStatus) {
@@ -68,5 +75,7 @@ struct NodeView: ResponseEncodable, Sendable {
         self.warmModels = status.warmModels
         self.engines = status.engines
         self.estimatedSeconds = status.estimatedSeconds.mapValues { ($0 * 1000).rounded() / 1000 }
+        self.kind = node.endpoint == nil ? "agent" : "endpoint"
+        self.serverType = node.endpoint?.serverType.rawValue
     }
 }

@@ -90,6 +90,11 @@ enum RouterDatabase {
                 table.add(column: "engine", .text)
             }
         }
+        migrator.registerMigration("v10-endpoints") { db in
+            try db.alter(table: "node") { table in
+                table.add(column: "endpoint", .jsonText)
+            }
+        }
         return migrator
     }
 }

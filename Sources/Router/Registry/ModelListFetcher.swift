@@ -15,10 +15,10 @@ struct ModelListFetcher: Sendable {
     /// order kept.
     /// - Throws: ``NodeRegistrationError/modelListUnavailable(reason:)`` when the list cannot be
     ///   fetched or read.
-    func fetch(from nodeURL: String, logger: Logger) async throws(NodeRegistrationError) -> [String] {
+    func fetch(from nodeURL: String, credential: NodeCredential = .nodeToken, logger: Logger) async throws(NodeRegistrationError) -> [String] {
         let body: ByteBuffer
         do {
-            body = try await agents.get(nodeURL + "/v1/models", timeout: timeout, logger: logger)
+            body = try await agents.get(nodeURL + "/v1/models", credential: credential, timeout: timeout, logger: logger)
         } catch {
             let reason = (error as? AgentClient.UnexpectedStatus)?.description ?? NetworkErrorSummary.describe(error)
             logger.warning("cannot pull node models", metadata: ["reason": "\(reason)"])

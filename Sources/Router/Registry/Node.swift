@@ -24,11 +24,13 @@ struct Node: Sendable, Equatable, Codable {
     var excluded: Set<String> = []
     /// Why and when each excluded model was excluded.
     var exclusionNotes: [String: ExclusionNote] = [:]
+    /// Set for an endpoint (a server registered without an agent); nil for an agent.
+    var endpoint: EndpointSettings?
     /// The models requests may be sent here for.
     var routableModels: Set<String> { models.subtracting(excluded) }
 
     enum CodingKeys: String, CodingKey {
-        case id, url, name, backend, devices, capacity, models, excluded, engine
+        case id, url, name, backend, devices, capacity, models, excluded, engine, endpoint
         case instanceID = "instance_id"
         case exclusionNotes = "exclusion_notes"
     }

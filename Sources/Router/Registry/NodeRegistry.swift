@@ -61,7 +61,7 @@ actor NodeRegistry {
             nodes[node.id] = node
             for model in node.routableModels { candidates[model, default: []].append(entries.count) }
             slots[node.id] = entries.count
-            entries.append(RoutingEntry(id: node.id, url: node.url, capacity: node.capacity))
+            entries.append(RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, credential: NodeCredential(for: node)))
             everAdvertised.formUnion(node.models)
         }
     }
@@ -151,6 +151,7 @@ actor NodeRegistry {
         if let slot = slots[node.id] {
             entries[slot].url = node.url
             entries[slot].capacity = node.capacity
+            entries[slot].credential = NodeCredential(for: node)
         } else {
             addEntry(for: node, lastSeen: seen ? ticks() : nil)
         }
@@ -162,7 +163,7 @@ actor NodeRegistry {
 
     /// Gives the node a live entry, reusing a freed index when there is one.
     func addEntry(for node: Node, lastSeen: Int64?) {
-        let entry = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, lastSeen: lastSeen)
+        let entry = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, credential: NodeCredential(for: node), lastSeen: lastSeen)
         if let slot = freeSlots.popLast() {
             entries[slot] = entry
             slots[node.id] = slot

@@ -5,6 +5,8 @@ struct RoutingEntry {
     let id: String
     var url: String
     var capacity: Int
+    /// What to present to the node.
+    var credential = NodeCredential.nodeToken
     /// Requests the router has in flight on the node.
     var inFlight = 0
     /// When the node was last heard from, in ``NodeRegistry/ticks()``; nil for a node restored

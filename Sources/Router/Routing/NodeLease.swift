@@ -6,6 +6,8 @@ struct NodeLease: Sendable, Equatable {
     /// Whether the model's engine was warm on the node when it was chosen (else the request
     /// starts it there: a cold start).
     var warm: Bool
+    /// What to present to the node.
+    var credential = NodeCredential.nodeToken
     /// For a request with a session key: whether it stayed on its conversation's node, moved
     /// off it (gone, excluded or full), or started a conversation.
     var session: SessionPlacement?

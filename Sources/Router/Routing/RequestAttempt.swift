@@ -27,7 +27,7 @@ struct RequestAttempt: Sendable {
                 to: lease.url + request.path,
                 body: request.body,
                 headers: request.headers,
-                bearer: router.nodeToken,
+                bearer: lease.credential.bearer(nodeToken: router.nodeToken),
                 timeout: router.firstByteTimeout,
                 stream: request.stream,
                 logger: logger,

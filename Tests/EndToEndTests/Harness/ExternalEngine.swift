@@ -12,18 +12,32 @@ struct ExternalEngine {
     /// `http://127.0.0.1:PORT/v1`, as `--engine FORMAT=URL` takes it.
     var url: String { "http://127.0.0.1:\(port)/v1" }
 
-    /// Starts the engine on `model` (an ID below the bundled models directory) and waits until it listens.
-    static func start(in fleet: Fleet, serving model: String) async throws -> ExternalEngine {
+    /// Starts the engine on `model` (an ID below the bundled models directory) and waits until
+    /// it listens, on `port` (0: any free one) with `extraArguments` (such as `--api-key`).
+    static func start(in fleet: Fleet, serving model: String, port: Int = 0, extraArguments: [String] = []) async throws -> ExternalEngine {
         let directory = fleet.environment.modelsDirectory.appendingPathComponent(model)
         guard let file = try FileManager.default.contentsOfDirectory(atPath: directory.path).first(where: { $0.hasSuffix(".gguf") }) else {
             throw HarnessError("no GGUF file in \(directory.path)")
         }
-        let process = try ManagedProcess(
+        return try await launch(
+            in: fleet,
             name: "external-engine",
+            ["-m", directory.appendingPathComponent(file).path, "-c", "2048"] + extraArguments,
+            port: port
+        )
+    }
+
+    /// Starts `llama-server` in router mode over `modelsDirectory` (it starts a model's own
+    /// server on its first request) and waits until it listens.
+    static func startRouterMode(in fleet: Fleet, modelsDirectory: URL, port: Int = 0) async throws -> ExternalEngine {
+        try await launch(in: fleet, name: "router-mode-engine", ["--models-dir", modelsDirectory.path, "--models-max", "1"], port: port)
+    }
+
+    private static func launch(in fleet: Fleet, name: String, _ arguments: [String], port: Int) async throws -> ExternalEngine {
+        let process = try ManagedProcess(
+            name: name,
             executable: fleet.environment.llamaServer,
-            arguments: [
-                "-m", directory.appendingPathComponent(file).path, "--host", "127.0.0.1", "--port", "0", "-t", "1", "-c", "2048", "--metrics",
-            ],
+            arguments: arguments + ["--host", "127.0.0.1", "--port", String(port), "-t", "1", "--metrics"],
             environment: [:],
             logDirectory: fleet.directory
         )
