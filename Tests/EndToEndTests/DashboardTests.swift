@@ -4,7 +4,8 @@ import Testing
 
 /// The dashboard in headless Chromium (`scripts/dashboard/browser_test.py`, Selenium) against a
 /// router with two real agents of different backends and a local hub: log in, see both nodes,
-/// clear a real exclusion, register a model and watch it download, read the traffic view.
+/// clear a real exclusion, register a model and watch it download, read the traffic view, add
+/// a plain llama-server as an endpoint.
 @Suite(.serialized, .enabled(if: TestEnvironment.shouldRun, "needs the engine and models from scripts/setup.sh"))
 struct DashboardTests {
     static let repo = "local-test/dashboard-model"
@@ -42,9 +43,18 @@ struct DashboardTests {
             for _ in 0..<8 { #expect(try await fleet.call(.POST, "/v1/embeddings", json: embedding).status == 200) }
             #expect(try await fleet.call(.POST, "/v1/embeddings", json: #"{"model": "nobody/has-this", "input": "x"}"#).status == 404)
 
+            // A plain llama-server for the endpoint form.
+            let server = try await ExternalEngine.start(
+                in: fleet,
+                serving: TestEnvironment.chatModel,
+                extraArguments: ["--alias", "endpoint-smollm2"]
+            )
+            defer { server.process.kill() }
+
             let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-dashboard-artifacts")
             let (status, output) = try await Self.runBrowser([
                 "DASHBOARD_URL": fleet.routerURL, "ADMIN_KEY": fleet.adminKey, "REPO": Self.repo, "ARTIFACTS": artifacts.path,
+                "ENDPOINT_URL": "http://127.0.0.1:\(server.port)",
             ])
             #expect(status == 0, "\(output)")
             #expect(output.contains("dashboard browser checks passed"), "\(output)")

@@ -75,9 +75,9 @@ struct EndpointTests {
             #expect(single.status == 201, "\(single.body)")
             let bareNode = try Self.decoder.decode(NodeDocument.self, from: Data(single.body.utf8))
             #expect(bareNode.kind == "endpoint" && bareNode.serverType == "llama-server" && bareNode.models == [chat])
-            let multi = try await Self.register(fleet, #"{"url": "http://127.0.0.1:\#(routerMode.port)", "capacity": 2}"#)
-            #expect(multi.status == 201, "\(multi.body)")
-            #expect(try Self.decoder.decode(NodeDocument.self, from: Data(multi.body.utf8)).serverType == "llama-server-router")
+            // The second through the CLI.
+            let added = try fleet.endpointsCommand(["add", "http://127.0.0.1:\(routerMode.port)", "--capacity", "2", "--name", "router-mode"])
+            #expect(added.hasPrefix("registered ") && added.contains("(llama-server-router): \(Self.routed)"), "\(added)")
 
             // Clients reach all models through the one router.
             #expect(try await Self.models(fleet) == [chat, Self.routed, TestEnvironment.embeddingModel])
@@ -115,8 +115,9 @@ struct EndpointTests {
                 #expect(!(try await fleet.call(.GET, path).body.contains(Self.secret)), "\(path) shows the key")
             }
             #expect(!fleet.router.log.contains(Self.secret))
-            let listed = try await fleet.call(.GET, "/v0/endpoints")
-            #expect(listed.body.contains(bareNode.id))
+            let listed = try fleet.endpointsCommand(["list"]).split(separator: "\n")
+            // `restarting`: it came back within the last 30 s.
+            #expect(listed.count == 2 && listed.contains { $0.hasPrefix(bareNode.id + "\tbare\tllama-server\trestarting") }, "\(listed)")
 
             // Endpoints, their keys included, survive a router restart.
             try await fleet.restartRouter()

@@ -4,11 +4,13 @@
 Expects a running router with two agents (one `cpu`, one forced `vulkan` with an exclusion) and
 a hub serving REPO. Logs in (a wrong key first), checks both nodes and their backends, opens a
 node's detail, clears the exclusion, registers REPO and watches its download reach `ready`,
-and checks the traffic charts and the recent-requests table, in a wide and a narrow window.
+checks the traffic charts and the recent-requests table, and adds ENDPOINT_URL (a plain
+llama-server) as an endpoint with the form (a bad URL first), in a wide and a narrow window.
 On failure it saves a screenshot and the page source to ARTIFACTS and exits 1. With
 SCREENSHOTS set it also saves a screenshot of each view there (for docs/dashboard.md).
 
-Environment: DASHBOARD_URL, ADMIN_KEY, REPO, ARTIFACTS, [SCREENSHOTS], [CHROMIUM], [CHROMEDRIVER].
+Environment: DASHBOARD_URL, ADMIN_KEY, REPO, ENDPOINT_URL, ARTIFACTS, [SCREENSHOTS], [CHROMIUM],
+[CHROMEDRIVER].
 """
 
 import os
@@ -21,6 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 URL, KEY, REPO = os.environ["DASHBOARD_URL"], os.environ["ADMIN_KEY"], os.environ["REPO"]
+ENDPOINT = os.environ["ENDPOINT_URL"]
 ARTIFACTS, SCREENSHOTS = os.environ["ARTIFACTS"], os.environ.get("SCREENSHOTS")
 
 options = webdriver.ChromeOptions()
@@ -122,6 +125,21 @@ try:
     check("404 model_not_found" in driver.find_element(By.ID, "charts").text, "the errors by code miss the 404")
     check(" in, " in driver.find_element(By.ID, "recent").text, "no token counts in the recent requests")
     shot("traffic")
+
+    step = "an endpoint is added with the form: a bad URL is refused inline, a llama-server joins the nodes"
+    driver.find_element(By.ID, "tab-nodes").click()
+    wait.until(visible("#endpoint-form"))
+    driver.find_element(By.ID, "endpoint-url").send_keys("ftp://nowhere")
+    driver.find_element(By.CSS_SELECTOR, "#endpoint-form button").click()
+    wait.until(lambda _: "must be an http or https" in driver.find_element(By.ID, "endpoint-result").text)
+    driver.find_element(By.ID, "endpoint-url").clear()
+    driver.find_element(By.ID, "endpoint-url").send_keys(ENDPOINT)
+    driver.find_element(By.ID, "endpoint-name").send_keys("plain-llama")
+    driver.find_element(By.CSS_SELECTOR, "#endpoint-form button").click()
+    wait.until(lambda _: "Added plain-llama (llama-server" in driver.find_element(By.ID, "endpoint-result").text)
+    wait.until(lambda _: find('[data-node="plain-llama"] [data-endpoint="llama-server"]'))
+    check("agentless" in find('[data-node="plain-llama"]')[0].text, "the endpoint's card does not say it has no agent")
+    shot("endpoint")
 
     step = "a narrow window has no horizontal page scroll"
     driver.set_window_size(400, 900)

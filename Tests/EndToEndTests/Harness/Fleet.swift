@@ -91,6 +91,13 @@ final class Fleet: @unchecked Sendable {
         try environment.run("switchyard-router", ["keys"] + arguments + ["--data-dir", directory.appendingPathComponent("router").path])
     }
 
+    /// Runs `switchyard-router endpoints ARGUMENTS` against this fleet's router with its admin
+    /// key and `environment`; returns what it printed.
+    func endpointsCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let admin = ["SWITCHYARD_ADMIN_KEY": adminKey].merging(environment) { $1 }
+        return try self.environment.run("switchyard-router", ["endpoints"] + arguments + ["--router", routerURL], environment: admin)
+    }
+
     /// Sends a request to the router with the admin key (or `key`).
     func send(
         _ method: HTTPMethod,

@@ -59,10 +59,11 @@ struct TestEnvironment: Sendable {
 extension TestEnvironment {
     /// Runs one of the built executables with `arguments` and returns what it printed.
     /// - Throws: ``HarnessError`` when it exits with a non-zero status.
-    func run(_ executable: String, _ arguments: [String]) throws -> String {
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = binDirectory.appendingPathComponent(executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

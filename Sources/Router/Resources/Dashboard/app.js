@@ -117,8 +117,11 @@ function renderNodes(nodes) {
       el("h3", {}, node.name),
       el("span", { class: "status " + node.state }, node.state)),
     el("dl", {},
-      el("dt", {}, "Backend"), el("dd", { class: "backend" }, node.backend),
-      el("dt", {}, "Devices"), el("dd", {}, node.devices.map((d) => el("span", { class: "chip" }, d))),
+      ...(node.kind === "endpoint"
+        ? [el("dt", {}, "Server"), el("dd", { class: "backend", "data-endpoint": node.server_type }, `${node.server_type} · agentless`),
+           el("dt", {}, "Devices"), el("dd", { class: "hint" }, "not reported (no agent)")]
+        : [el("dt", {}, "Backend"), el("dd", { class: "backend" }, node.backend),
+           el("dt", {}, "Devices"), el("dd", {}, node.devices.map((d) => el("span", { class: "chip" }, d)))]),
       el("dt", {}, "Engine"), el("dd", { class: "engine" }, node.engine || "—"),
       el("dt", {}, "Load"), el("dd", {}, el("meter", { min: 0, max: node.capacity, value: node.in_flight, "aria-label": "requests in flight" }),
         ` ${node.in_flight} / ${node.capacity}`),
@@ -128,7 +131,7 @@ function renderNodes(nodes) {
       exclusion.at ? ` at ${when(exclusion.at)}` : "", exclusion.reason ? `: ${exclusion.reason}` : "", " ",
       el("button", { type: "button", class: "quiet", onclick: () => clearExclusion(node, exclusion.model) }, "Clear"))),
     el("div", { class: "row" },
-      el("button", { type: "button", class: "quiet", onclick: () => showNode(node) }, "Details"),
+      node.kind === "endpoint" ? null : el("button", { type: "button", class: "quiet", onclick: () => showNode(node) }, "Details"),
       el("button", { type: "button", class: "danger", onclick: () => removeNode(node) }, "Remove")))));
 }
 
@@ -212,6 +215,25 @@ async function register(event) {
     result.textContent = `Registered ${model.id}: ${model.format}${model.quantization ? " " + model.quantization : ""}, ` +
       `${model.files.length} file(s), ${bytes(model.files.reduce((sum, f) => sum + f.size_bytes, 0))}. Agents are downloading it.`;
     $("register-form").reset();
+    await refresh();
+  } catch (error) {
+    result.className = "error"; result.textContent = error.message;
+  }
+}
+
+// Registers an endpoint: the router pulls its model list now and says what it found.
+async function addEndpoint(event) {
+  event.preventDefault();
+  const result = $("endpoint-result");
+  const body = { url: $("endpoint-url").value.trim() };
+  if ($("endpoint-key").value) body.api_key = $("endpoint-key").value;
+  if ($("endpoint-name").value.trim()) body.name = $("endpoint-name").value.trim();
+  result.className = ""; result.textContent = "Asking the server for its models…";
+  try {
+    const node = await api("POST", "/v0/endpoints", body);
+    result.className = "ok";
+    result.textContent = `Added ${node.name} (${node.server_type}, ${node.capacity} at once): ${node.models.join(", ")}.`;
+    $("endpoint-form").reset();
     await refresh();
   } catch (error) {
     result.className = "error"; result.textContent = error.message;
@@ -321,6 +343,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     showLogin();
   });
   $("register-form").addEventListener("submit", register);
+  $("endpoint-form").addEventListener("submit", addEndpoint);
   $("detail-close").addEventListener("click", () => { $("node-detail").hidden = true; });
   try {
     state.csrf = (await api("GET", "/dashboard/session")).csrf;
