@@ -49,6 +49,7 @@ func buildApplication(
                 registry: registry,
                 metrics: metrics,
                 requestLog: RequestLogStore(database: database),
+                interval: min(.seconds(2), configuration.heartbeatInterval),
                 logger: logger
             ),
             EndpointMonitor(

@@ -1,8 +1,9 @@
 import Logging
 import ServiceLifecycle
 
-/// The router's background upkeep: reloads API keys (so keys created or revoked with the CLI
-/// take effect within seconds), refreshes the fleet gauges, and writes the request log.
+/// The router's background upkeep: gives up the requests waiting on nodes that went silent
+/// (``NodeRegistry/closeGatesOfSilentNodes()``), reloads API keys (so keys created or revoked
+/// with the CLI take effect within seconds), refreshes the fleet gauges, and writes the request log.
 struct RouterMaintenanceService: Service {
     let keys: APIKeyStore
     let registry: NodeRegistry
@@ -27,6 +28,9 @@ struct RouterMaintenanceService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
+                for node in await registry.closeGatesOfSilentNodes() {
+                    logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
+                }
                 let queueDepths = await registry.queueDepths()
                 metrics.fleet(nodes: await registry.snapshot(), queueDepths: queueDepths)
                 metrics.traffic.sampleQueues(queueDepths)

@@ -14,6 +14,9 @@ actor NodeRegistry {
     var entries: [RoutingEntry] = []
     var slots: [String: Int] = [:]
     var freeSlots: [Int] = []
+    /// Each entry's gate (same index): the requests waiting on its node, given up at once when
+    /// the node is declared offline (``closeGatesOfSilentNodes()``).
+    var gates: [UpstreamGate] = []
     /// The nodes each model may be routed to (listed and not excluded there), as indices into
     /// ``entries``, in node ID order.
     var candidates: [String: [Int]] = [:]
@@ -62,6 +65,7 @@ actor NodeRegistry {
             for model in node.routableModels { candidates[model, default: []].append(entries.count) }
             slots[node.id] = entries.count
             entries.append(RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, credential: NodeCredential(for: node)))
+            gates.append(UpstreamGate())
             everAdvertised.formUnion(node.models)
         }
     }
@@ -166,10 +170,12 @@ actor NodeRegistry {
         let entry = RoutingEntry(id: node.id, url: node.url, capacity: node.capacity, credential: NodeCredential(for: node), lastSeen: lastSeen)
         if let slot = freeSlots.popLast() {
             entries[slot] = entry
+            gates[slot] = UpstreamGate()
             slots[node.id] = slot
         } else {
             slots[node.id] = entries.count
             entries.append(entry)
+            gates.append(UpstreamGate())
         }
     }
 

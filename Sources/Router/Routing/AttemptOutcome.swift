@@ -10,6 +10,7 @@ import Shared
 /// | `failed` (any other 5xx) | yes | yes |
 /// | `unreachable` (connection failure, timeout before the first byte, malformed answer) | yes | yes |
 /// | `brokeOff` (the node dropped a stream it had begun) | yes | no: the client has the error event |
+/// | `nodeLost` (declared offline while the answer was awaited: it froze) | no: liveness covers it | yes |
 /// | `clientLeft` | no | no |
 enum AttemptOutcome: Equatable, Sendable {
     case answered
@@ -17,6 +18,7 @@ enum AttemptOutcome: Equatable, Sendable {
     case failed(status: UInt)
     case unreachable(reason: String)
     case brokeOff
+    case nodeLost
     case clientLeft
 
     /// The outcome of an answer whose head arrived with `status`, before any of it reached
@@ -49,14 +51,14 @@ enum AttemptOutcome: Equatable, Sendable {
         case .failed(let status): "the node answered \(status)"
         case .unreachable(let reason): "failed before its answer reached the client: \(reason)"
         case .brokeOff: "the node broke off its response"
-        case .answered, .busy, .clientLeft: nil
+        case .answered, .busy, .nodeLost, .clientLeft: nil
         }
     }
 
     /// Whether the request moves on to another node.
     var triesAnotherNode: Bool {
         switch self {
-        case .busy, .failed, .unreachable: true
+        case .busy, .failed, .unreachable, .nodeLost: true
         case .answered, .brokeOff, .clientLeft: false
         }
     }

@@ -1,3 +1,5 @@
+import Shared
+
 /// A slot reserved on a node for one request; give it back with ``NodeRegistry/release(_:)``.
 struct NodeLease: Sendable, Equatable {
     var nodeID: String
@@ -8,6 +10,14 @@ struct NodeLease: Sendable, Equatable {
     var warm: Bool
     /// What to present to the node.
     var credential = NodeCredential.nodeToken
+    /// The node's gate: closed when the node is declared offline, which gives up the request
+    /// while its answer has not come.
+    var gate: UpstreamGate?
+
+    /// Leases are equal when they say the same of the node; the gate is a handle, not part of it.
+    static func == (lhs: NodeLease, rhs: NodeLease) -> Bool {
+        (lhs.nodeID, lhs.url, lhs.warm, lhs.credential, lhs.session) == (rhs.nodeID, rhs.url, rhs.warm, rhs.credential, rhs.session)
+    }
     /// For a request with a session key: whether it stayed on its conversation's node, moved
     /// off it (gone, excluded or full), or started a conversation.
     var session: SessionPlacement?

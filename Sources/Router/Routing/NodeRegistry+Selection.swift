@@ -101,6 +101,6 @@ extension NodeRegistry {
         entries[slot].inFlight += 1
         let wasWarm = warm[model]?.contains(slot) ?? false
         if !wasWarm { warm[model, default: []].insert(slot) }
-        return NodeLease(nodeID: entries[slot].id, url: entries[slot].url, warm: wasWarm, credential: entries[slot].credential)
+        return NodeLease(nodeID: entries[slot].id, url: entries[slot].url, warm: wasWarm, credential: entries[slot].credential, gate: gates[slot])
     }
 }

@@ -31,11 +31,13 @@ struct RequestAttempt: Sendable {
                 timeout: router.firstByteTimeout,
                 stream: request.stream,
                 logger: logger,
-                watch: watch
+                watch: watch,
+                gate: lease.gate
             )
         } catch {
             waiting += .now - sent
-            let outcome = AttemptOutcome.classify(error: error, clientLeft: watch.isClosed || Task.isCancelled)
+            let clientLeft = watch.isClosed || Task.isCancelled
+            let outcome = !clientLeft && lease.gate?.isClosed == true ? .nodeLost : AttemptOutcome.classify(error: error, clientLeft: clientLeft)
             await finish(outcome, logger: logger)
             if outcome == .clientLeft { throw CancellationError() }
             return nil

@@ -36,6 +36,8 @@ public struct UpstreamForwarder: Sendable {
     ///   - logger: The request's logger.
     ///   - watch: The client's disconnect watch, when the client leaving should cancel the
     ///     request (it does not cancel the calling task).
+    ///   - gate: The upstream's gate, when declaring it lost should give up the request while
+    ///     its answer has not come (it then fails with `CancellationError`).
     /// - Returns: The upstream's answer.
     /// - Throws: ``UpstreamError`` (`timedOut` after `timeout`) or NIO's connection error when
     ///   nothing usable was received, `CancellationError` when the calling task was cancelled
@@ -48,7 +50,8 @@ public struct UpstreamForwarder: Sendable {
         timeout: TimeAmount,
         stream: Bool,
         logger: Logger,
-        watch: ClientDisconnectWatch? = nil
+        watch: ClientDisconnectWatch? = nil,
+        gate: UpstreamGate? = nil
     ) async throws -> UpstreamAnswer {
         guard let target = UpstreamTarget(url: url) else { throw UpstreamError.invalidURL }
         var headers = headers
@@ -61,10 +64,10 @@ public struct UpstreamForwarder: Sendable {
         let request = UpstreamRequest(target: target, headers: headers, body: body)
         let deadline = NIODeadline.now() + timeout  // one limit for both tries
         do {
-            return try await exchange(request, deadline: deadline, stream: stream, fresh: false, watch: watch)
+            return try await exchange(request, deadline: deadline, stream: stream, fresh: false, watch: watch, gate: gate)
         } catch UpstreamError.staleConnection {
             logger.debug("a pooled connection to the upstream was closed before it answered; sending again")
-            return try await exchange(request, deadline: deadline, stream: stream, fresh: true, watch: watch)
+            return try await exchange(request, deadline: deadline, stream: stream, fresh: true, watch: watch, gate: gate)
         }
     }
 
@@ -75,9 +78,12 @@ public struct UpstreamForwarder: Sendable {
         deadline: NIODeadline,
         stream: Bool,
         fresh: Bool,
-        watch: ClientDisconnectWatch?
+        watch: ClientDisconnectWatch?,
+        gate: UpstreamGate?
     ) async throws -> UpstreamAnswer {
         let exchange = UpstreamExchange(eventLoop: client.group.any(), readWhole: !stream, deadline: deadline)
+        let ticket = gate?.join(exchange.cancel)
+        defer { if let ticket { gate?.leave(ticket) } }
         let send = {
             try await withTaskCancellationHandler {
                 client.start(request, exchange: exchange, fresh: fresh)
