@@ -20,6 +20,21 @@ export SWITCHYARD_BIN_DIR="$(swift build --show-bin-path)"
 log "running the tests"
 swift test --skip-build --no-parallel "$@"
 
+# The parsers we wrote, under libFuzzer and AddressSanitizer: each target replays its seed
+# corpus (regressions included), then fuzzes briefly. Longer runs: scripts/fuzz.sh TARGET SECONDS.
+if [ "$#" -eq 0 ]; then
+  log "fuzzing: routing fields, multipart forms, GGUF headers (10 s each)"
+  fuzz_log="$(mktemp)"
+  for target in routing-fields multipart gguf; do
+    if ! scripts/fuzz.sh "$target" 10 >"$fuzz_log" 2>&1; then
+      tail -n 40 "$fuzz_log"
+      die "fuzz target $target failed (its input is saved in .build-fuzz/)"
+    fi
+    echo "$target: $(grep -E '^Done' "$fuzz_log")"
+  done
+  rm -f "$fuzz_log"
+fi
+
 # The soak (issue 6): bounded mixed load with a node killed and restarted; fails on any request
 # lost or process left behind. Skipped when the tests were filtered (arguments given).
 if [ "$#" -eq 0 ]; then

@@ -54,7 +54,11 @@ func buildApplication(
             ),
             EndpointMonitor(
                 registry: registry,
-                fetcher: ModelListFetcher(agents: AgentClient(client: client, nodeToken: secrets.nodeToken), timeout: configuration.modelListTimeout),
+                fetcher: ModelListFetcher(
+                    agents: AgentClient(client: client, nodeToken: secrets.nodeToken),
+                    // Under two intervals: a poll answered then keeps the endpoint within offlineAfter.
+                    timeout: min(configuration.modelListTimeout, .nanoseconds(Int64(configuration.heartbeatInterval.seconds * 2e9)))
+                ),
                 interval: configuration.heartbeatInterval,
                 logger: logger
             ),

@@ -35,4 +35,36 @@ import Testing
         try Data("PK\u{3}\u{4}not a model".utf8).write(to: foreign)
         #expect(throws: GGUFError.notGGUF) { try GGUFMetadata(contentsOf: foreign) }
     }
+
+    /// The fuzzing corpus's regression inputs (`Tests/Fuzz/Corpus/gguf/regression-*`): counts and
+    /// sizes no model has are refused or ignored, never trusted into a trap.
+    static func corpus(_ name: String) throws -> Data {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        return try Data(contentsOf: root.appendingPathComponent("Fuzz/Corpus/gguf/\(name)"))
+    }
+
+    @Test func aHugeTensorCountIsMalformedNotATrap() throws {
+        #expect(throws: GGUFError.malformed("implausible tensor count")) {
+            try GGUFMetadata(data: Self.corpus("regression-huge-tensor-count.gguf"))
+        }
+    }
+
+    @Test func anAbsurdShapeIsIgnoredAndEstimatesSaturate() throws {
+        let metadata = try GGUFMetadata(data: Self.corpus("regression-huge-shape.gguf"))
+        #expect(metadata.shape == nil && metadata.contextLength == nil)
+        #expect(MemoryEstimate.product(Int64.max, 2) == 1 << 60)
+        #expect(MemoryEstimate.product(3, 4) == 12)
+        #expect(
+            TransformerShape(
+                layers: 100_000,
+                kvHeads: 1_000_000,
+                keyLength: 1_000_000,
+                valueLength: 1_000_000,
+                embeddingLength: 1,
+                vocabularySize: nil,
+                encoderOnly: false
+            ).kvBytesPerToken() > 0,
+            "the bounds' product fits"
+        )
+    }
 }

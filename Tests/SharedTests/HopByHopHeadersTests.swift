@@ -10,6 +10,7 @@ import Testing
         fields[.contentType] = "application/json"
         fields[.authorization] = "Bearer secret"
         fields[HTTPField.Name("X-Api-Key")!] = "secret"
+        fields[.cookie] = "switchyard_session=secret"
         fields[.connection] = "keep-alive"
         fields[.contentLength] = "12"
         fields[HTTPField.Name("X-Request-ID")!] = "abc"
@@ -18,6 +19,7 @@ import Testing
         #expect(headers["x-request-id"] == ["abc"])
         #expect(headers["authorization"].isEmpty)
         #expect(headers["x-api-key"].isEmpty, "an Anthropic client's key stays at the router")
+        #expect(headers["cookie"].isEmpty, "a browser's session cookie stays at the router")
         #expect(headers["connection"].isEmpty)
         #expect(headers["content-length"].isEmpty)
     }

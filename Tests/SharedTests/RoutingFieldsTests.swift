@@ -37,6 +37,15 @@ import Testing
         }
     }
 
+    @Test(arguments: [#"{"model":"m","max_tokens":1}"#, #"{"model":"m","messages":null}"#, #"{"model":"m","messages":"hi"}"#])
+    func anthropicMessagesNeedAMessagesArray(body: String) {
+        #expect {
+            try RoutingFields(parsing: ByteBuffer(string: body), route: .messages)
+        } throws: { error in
+            (error as? OpenAIError)?.body.param == "messages"
+        }
+    }
+
     @Test func embeddingsCannotStream() {
         #expect(throws: OpenAIError.self) {
             try RoutingFields(parsing: ByteBuffer(string: #"{"model":"e","stream":true}"#), route: .embeddings)

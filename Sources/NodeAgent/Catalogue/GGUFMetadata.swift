@@ -40,11 +40,19 @@ struct GGUFMetadata: Sendable, Equatable {
         } catch {
             throw GGUFError.unreadable(error.localizedDescription)
         }
+        try self.init(data: data)
+    }
+
+    /// Reads the metadata at the start of a GGUF file's `data` (untrusted: a crafted header
+    /// is refused, never trusted for a count or a size).
+    /// - Throws: ``GGUFError`` when the data is not GGUF, is truncated, or is malformed.
+    init(data: Data) throws {
         var reader = GGUFReader(data: data)
         guard try reader.bytes(4) == Array("GGUF".utf8) else { throw GGUFError.notGGUF }
         let version = try reader.integer(UInt32.self)
         guard (2...3).contains(version) else { throw GGUFError.unsupportedVersion(Int(version)) }
-        tensorCount = Int(try reader.integer(UInt64.self))
+        guard let tensors = Int(exactly: try reader.integer(UInt64.self)) else { throw GGUFError.malformed("implausible tensor count") }
+        tensorCount = tensors
         let keyCount = try reader.integer(UInt64.self)
         guard keyCount < 1_000_000 else { throw GGUFError.malformed("implausible key count \(keyCount)") }
 
@@ -59,7 +67,7 @@ struct GGUFMetadata: Sendable, Equatable {
         }
         self.architecture = architecture
         self.name = values["general.name"]?.string
-        self.contextLength = values["\(architecture).context_length"]?.integer
+        self.contextLength = values["\(architecture).context_length"]?.integer.flatMap { (1...100_000_000).contains($0) ? $0 : nil }
         self.poolingType = values["\(architecture).pooling_type"]?.integer
         self.fileType = values["general.file_type"]?.integer
         self.shape = TransformerShape(

@@ -25,25 +25,33 @@ struct TransformerShape: Sendable, Equatable {
         self.encoderOnly = encoderOnly
     }
 
-    /// The shape from header values (`value(key)`); nil when layers, heads or width are missing.
-    /// A per-layer head-count array is read as the query head count, an upper bound.
+    /// The shape from header values (`value(key)`); nil when layers, heads or width are missing
+    /// or implausible (a header is untrusted input: no real model comes near these bounds, and
+    /// within them no estimate overflows). A per-layer head-count array is read as the query
+    /// head count, an upper bound.
     init?(architecture: String, encoderOnly: Bool, value: (String) -> GGUFReader.Scalar?) {
         let prefix = architecture + "."
-        guard let layers = value(prefix + "block_count")?.integer, layers > 0,
-            let width = value(prefix + "embedding_length")?.integer, width > 0,
-            let heads = value(prefix + "attention.head_count")?.integer, heads > 0
+        func plausible(_ key: String, upTo limit: Int) -> Int? {
+            value(prefix + key)?.integer.flatMap { (1...limit).contains($0) ? $0 : nil }
+        }
+        guard let layers = plausible("block_count", upTo: 100_000),
+            let width = plausible("embedding_length", upTo: 10_000_000),
+            let heads = plausible("attention.head_count", upTo: 1_000_000)
         else { return nil }
-        let kvHeads = value(prefix + "attention.head_count_kv")?.integer ?? heads
-        let headLength = width / heads
-        var vocabulary: Int?
-        if case .array(let count)? = value("tokenizer.ggml.tokens") { vocabulary = count }
+        let headLength = max(1, width / heads)
+        let tokens: Int? = if case .array(let count)? = value("tokenizer.ggml.tokens") { count } else { nil }
+        let vocabulary = (tokens ?? value(prefix + "vocab_size")?.integer).flatMap { (1...100_000_000).contains($0) ? $0 : nil }
+        guard let kvHeads = value(prefix + "attention.head_count_kv") == nil ? heads : plausible("attention.head_count_kv", upTo: 1_000_000),
+            let keyLength = value(prefix + "attention.key_length") == nil ? headLength : plausible("attention.key_length", upTo: 1_000_000),
+            let valueLength = value(prefix + "attention.value_length") == nil ? headLength : plausible("attention.value_length", upTo: 1_000_000)
+        else { return nil }
         self.init(
             layers: layers,
             kvHeads: kvHeads,
-            keyLength: value(prefix + "attention.key_length")?.integer ?? headLength,
-            valueLength: value(prefix + "attention.value_length")?.integer ?? headLength,
+            keyLength: keyLength,
+            valueLength: valueLength,
             embeddingLength: width,
-            vocabularySize: vocabulary ?? value(prefix + "vocab_size")?.integer,
+            vocabularySize: vocabulary,
             encoderOnly: encoderOnly
         )
     }

@@ -38,6 +38,16 @@ struct MemoryEstimate: Codable, Sendable, Equatable {
 
     static let microBatchTokens: Int64 = 512
 
+    /// A product that saturates at an exbibyte instead of trapping (sizes come from model
+    /// headers, untrusted; such an estimate fits nowhere, and sums of a few stay in range).
+    static func product(_ factors: Int64...) -> Int64 {
+        let limit: Int64 = 1 << 60
+        return factors.reduce(1) { total, factor in
+            let (result, overflow) = total.multipliedReportingOverflow(by: factor)
+            return overflow || result > limit ? limit : result
+        }
+    }
+
     /// The estimate for `model` served with `shape`.
     static func of(_ model: LocalModel, shape: ServingShape) -> MemoryEstimate {
         let context = shape.contextTokens(for: model)
@@ -49,8 +59,8 @@ struct MemoryEstimate: Codable, Sendable, Equatable {
             let microBatch = model.kind.isEncoder ? max(microBatchTokens, Int64(shape.contextPerSlot(for: model))) : microBatchTokens
             estimate = MemoryEstimate(
                 weightsBytes: model.sizeBytes,
-                kvCacheBytes: Int64(context) * transformer.kvBytesPerToken(),
-                computeBytes: (32 << 20) + microBatch * (vocabulary + 4 * width) * 4,
+                kvCacheBytes: Self.product(Int64(context), transformer.kvBytesPerToken()),
+                computeBytes: (32 << 20) + Self.product(microBatch, vocabulary + 4 * width, 4),
                 contextTokens: context,
                 basis: "gguf"
             )

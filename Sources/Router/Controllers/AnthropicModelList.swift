@@ -52,11 +52,17 @@ struct AnthropicModelList: ResponseEncodable, Sendable {
         var page = ids[...]
         if let after = query["after_id"] {
             page = page.drop { $0 <= after }
+            hasMore = page.count > limit
+            page = page.prefix(limit)
         } else if let before = query["before_id"] {
-            page = page.prefix { $0 < before }.suffix(limit)
+            let earlier = page.prefix { $0 < before }
+            hasMore = earlier.count > limit
+            page = earlier.suffix(limit)
+        } else {
+            hasMore = page.count > limit
+            page = page.prefix(limit)
         }
-        hasMore = page.count > limit
-        data = page.prefix(limit).map { Model(id: $0, createdAt: createdAt) }
+        data = page.map { Model(id: $0, createdAt: createdAt) }
         firstID = data.first?.id
         lastID = data.last?.id
     }

@@ -27,7 +27,10 @@ extension NodeRegistry {
             models: Set(models)
         )
         node.endpoint = settings
-        if let slot = slots[id] { entries[slot].lastSeen = ticks() }
+        if let slot = slots[id] {
+            entries[slot].lastSeen = ticks()
+            gates[slot].open()
+        }
         replace(node, seen: true)
         return id
     }

@@ -87,7 +87,10 @@ actor NodeRegistry {
             engine: registration.engine,
             models: Set(models)
         )
-        if let slot = slots[id] { entries[slot].lastSeen = ticks() }
+        if let slot = slots[id] {
+            entries[slot].lastSeen = ticks()
+            gates[slot].open()
+        }
         replace(node, seen: true)
         return id
     }
@@ -114,6 +117,7 @@ actor NodeRegistry {
         }
         node.instanceID = beat.instanceID
         entries[slot].lastSeen = ticks()
+        gates[slot].open()  // heard from: requests sent now must not be given up
         entries[slot].freeMemory = beat.freeMemoryBytes
         if restarted { forgetEngines(nodeID: nodeID, slot: slot) }
         if let reports = beat.engines { recordEngines(reports, nodeID: nodeID, slot: slot) }

@@ -5,7 +5,7 @@ import Shared
 ///
 /// | outcome | excludes (node, model) | tries another node |
 /// |---|---|---|
-/// | `answered` (2xx, or 4xx: the client's fault) | no | no |
+/// | `answered` (2xx, 4xx: the client's fault, or 501: what the request asks is not done there) | no | no |
 /// | `busy` (429, 503) | no | yes |
 /// | `failed` (any other 5xx) | yes | yes |
 /// | `unreachable` (connection failure, timeout before the first byte, malformed answer) | yes | yes |
@@ -26,6 +26,7 @@ enum AttemptOutcome: Equatable, Sendable {
     static func classify(status: UInt) -> AttemptOutcome {
         switch status {
         case 429, 503: .busy(status: status)
+        case 501: .answered  // the server does not do this (rerank without --reranking, audio for a text model)
         case 500...: .failed(status: status)
         default: .answered
         }

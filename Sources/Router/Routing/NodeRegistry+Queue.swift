@@ -22,9 +22,12 @@ extension NodeRegistry {
         let (timeout, clock) = (settings.queueTimeout, self.clock)
         let timer = Task { [weak self] in
             var left = timeout
-            if let patience, patience < timeout {
-                try await clock.sleep(for: patience)
-                left -= patience
+            if let patience {
+                // Waiting longer than the queue allows would end in 504 while a free slot sat
+                // idle: a request whose patience outlasts the timeout takes the free slot first.
+                let cutoff = min(patience, timeout * 0.75)
+                try await clock.sleep(for: cutoff)
+                left -= cutoff
                 await self?.stopWaiting(model: model, ticket: ticket)
             }
             try await clock.sleep(for: left)

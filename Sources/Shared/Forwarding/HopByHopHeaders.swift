@@ -5,14 +5,14 @@ import NIOHTTP1
 ///
 /// Hop-by-hop headers belong to one connection and are never forwarded; `host` and
 /// `content-length` are set by the HTTP client for the new request. Credentials are not
-/// forwarded either (`authorization`, and `x-api-key` where Anthropic's clients put their key):
-/// each hop presents its own.
+/// forwarded either (`authorization`, `x-api-key` where Anthropic's clients put their key, and
+/// `cookie`, such as the dashboard's session): each hop presents its own.
 public enum HopByHopHeaders {
     /// Lower-cased names of headers that are never copied from one hop to the next.
     public static let names: Set<String> = [
         "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization", "proxy-connection",
-        "host", "content-length", "authorization", "x-api-key", "accept-encoding",
+        "host", "content-length", "authorization", "x-api-key", "cookie", "accept-encoding",
     ]
 
     /// The end-to-end headers of an incoming request, in the HTTP client's form.

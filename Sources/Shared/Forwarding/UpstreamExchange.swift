@@ -69,6 +69,17 @@ final class UpstreamExchange: NIOAsyncSequenceProducerDelegate, @unchecked Senda
         onEventLoop { self.abort(with: CancellationError()) }
     }
 
+    /// Cancels the exchange only while its answer has not gone out (a gate giving up a lost
+    /// upstream leaves a stream that already began to its own end).
+    func cancelIfUnanswered() {
+        onEventLoop {
+            switch self.state {
+            case .waiting, .collecting: self.abort(with: CancellationError())
+            case .streaming, .finished: break
+            }
+        }
+    }
+
     func received(_ head: HTTPResponseHead) {
         eventLoop.assertInEventLoop()
         guard case .waiting = state else { return }

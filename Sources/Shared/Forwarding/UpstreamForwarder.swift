@@ -82,7 +82,7 @@ public struct UpstreamForwarder: Sendable {
         gate: UpstreamGate?
     ) async throws -> UpstreamAnswer {
         let exchange = UpstreamExchange(eventLoop: client.group.any(), readWhole: !stream, deadline: deadline)
-        let ticket = gate?.join(exchange.cancel)
+        let ticket = gate?.join(exchange.cancelIfUnanswered)
         defer { if let ticket { gate?.leave(ticket) } }
         let send = {
             try await withTaskCancellationHandler {

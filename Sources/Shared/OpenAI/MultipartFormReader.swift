@@ -54,7 +54,7 @@ struct MultipartFormReader {
     /// (`name="…"`, not `filename="…"`).
     private func names(_ wanted: [UInt8], inHeadersFrom from: Int, to end: Int) -> Bool {
         var index = from
-        while let found = find(wanted, from: index), found + wanted.count <= end {
+        while let found = find(wanted, from: index, before: end) {
             let before = found > 0 ? bytes[found - 1] : 0x20
             if before == UInt8(ascii: ";") || before == UInt8(ascii: " ") || before == 0x09 { return true }
             index = found + 1
@@ -62,11 +62,13 @@ struct MultipartFormReader {
         return false
     }
 
-    /// The first position at or after `from` where `needle` occurs.
-    private func find(_ needle: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
+    /// The first position at or after `from` where `needle` occurs whole before `end` (the
+    /// body's end by default): bounded, so no search rescans the rest of a large body.
+    private func find(_ needle: [UInt8], from: Int, before end: Int? = nil) -> Int? {
+        let end = min(end ?? bytes.count, bytes.count)
+        guard let first = needle.first, needle.count <= end else { return nil }
         var index = from
-        let last = bytes.count - needle.count
+        let last = end - needle.count
         while index <= last {
             if bytes[index] == first {
                 var matched = 1

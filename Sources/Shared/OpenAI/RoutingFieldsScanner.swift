@@ -56,7 +56,7 @@ struct RoutingFieldsScanner {
         /// Where the body's `messages`, `prompt` or `input` value starts, its first
         /// ``prefixLength`` bytes at most: the start of the prompt, which later turns repeat.
         var prefix: Range<Int>?
-        /// Whether the body has a `messages` member (Anthropic's Messages API requires one).
+        /// Whether the body has a `messages` array (Anthropic's Messages API requires one).
         var hasMessages = false
     }
 
@@ -102,7 +102,7 @@ struct RoutingFieldsScanner {
             case .user:
                 user = try scanner.optionalString()
             case .prompt(let isMessages):
-                hasMessages = hasMessages || isMessages
+                hasMessages = hasMessages || (isMessages && scanner.peek == UInt8(ascii: "["))
                 let start = scanner.index
                 try scanner.skipValue(depth: 1)
                 if prefix == nil { prefix = start..<min(scanner.index, start + Self.prefixLength) }

@@ -52,6 +52,22 @@ import Testing
         #expect(await registry.queueDepth("m") == 0)
     }
 
+    @Test func aPatienceLongerThanTheQueueTimeoutEndsInTheFreeSlotNotA504() async throws {
+        let clock = ManualClock()
+        let registry = try NodeRegistryTests.registry(queueTimeout: .seconds(20), clock: clock)
+        let warm = await registry.register(NodeRegistryTests.registration("http://a", capacity: 1), models: ["m"])
+        let cold = await registry.register(NodeRegistryTests.registration("http://b", capacity: 1), models: ["m"])
+        _ = await registry.heartbeat(
+            nodeID: warm,
+            WarmFirstTests.beat([EngineReport(model: "m", state: .ready, startSeconds: 60, requestSeconds: 1)])
+        )
+        _ = try Self.lease(await registry.tryAcquire(model: "m"))
+        let waiter = Task { try await registry.lease(model: "m") }
+        await poll("the request waits with its timer set") { await registry.queueDepth("m") == 1 && clock.sleeperCount == 1 }
+        clock.advance(by: .seconds(15))  // three quarters of the timeout
+        #expect(try await waiter.value.nodeID == cold)
+    }
+
     @Test func aFastStartBeatsWaitingBehindALongQueue() async throws {
         let (registry, _, cold) = try await Self.fleet(startSeconds: 0.5)
         _ = try Self.lease(await registry.tryAcquire(model: "m"))

@@ -26,8 +26,7 @@ import Testing
         let leasedSilent = lease.nodeID == silent
         #expect(cancelled.value == (leasedSilent ? 1 : 0) && gate.isClosed == leasedSilent)
         _ = await registry.heartbeat(nodeID: silent, WarmFirstTests.beat(nil))
-        await registry.closeGatesOfSilentNodes()
-        #expect(!gate.isClosed, "heard again: open")
+        #expect(!gate.isClosed, "heard again: open at once, before the next sweep")
     }
 
     @Test func aClosedGateCancelsWhatJoinsAndForgetsWhatLeft() throws {
@@ -44,6 +43,7 @@ import Testing
     @Test func aLostNodeIsNotExcludedButTheRequestMovesOn() {
         #expect(AttemptOutcome.nodeLost.exclusionReason == nil)
         #expect(AttemptOutcome.nodeLost.triesAnotherNode)
+        #expect(AttemptOutcome.classify(status: 501) == .answered, "a server that does not do this is not failing")
     }
 }
 
