@@ -9,9 +9,9 @@ EMBEDDING_MODEL. Prints one line per check and exits non-zero on the first failu
 """
 
 import os
-import sys
 
 import anthropic
+from checks import check
 
 URL = os.environ["SWITCHYARD_URL"].rstrip("/")
 KEY = os.environ["SWITCHYARD_KEY"]
@@ -19,12 +19,6 @@ CHAT = os.environ["CHAT_MODEL"]
 EMBEDDING = os.environ["EMBEDDING_MODEL"]
 client = anthropic.Anthropic(base_url=URL, api_key=KEY, max_retries=0, timeout=120)
 HELLO = [{"role": "user", "content": "Say hi"}]
-
-
-def check(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name + (f": {detail}" if detail and not condition else ""))
-    if not condition:
-        sys.exit(1)
 
 
 def expect_error(name, error_class, error_type, call):

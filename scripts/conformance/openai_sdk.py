@@ -10,21 +10,15 @@ Prints one line per check and exits non-zero on the first failure.
 """
 
 import os
-import sys
 
 import openai
+from checks import check
 
 URL = os.environ["SWITCHYARD_URL"].rstrip("/") + "/v1"
 KEY = os.environ["SWITCHYARD_KEY"]
 CHAT = os.environ["CHAT_MODEL"]
 EMBEDDING = os.environ["EMBEDDING_MODEL"]
 client = openai.OpenAI(base_url=URL, api_key=KEY, max_retries=0, timeout=120)
-
-
-def check(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name + (f": {detail}" if detail and not condition else ""))
-    if not condition:
-        sys.exit(1)
 
 
 def expect_error(name, error_class, code, call):
