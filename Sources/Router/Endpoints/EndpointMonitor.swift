@@ -35,7 +35,7 @@ struct EndpointMonitor: Service {
             for target in targets {
                 group.addTask {
                     let listed = try? await fetcher.fetch(from: target.url, credential: target.credential, logger: logger)
-                    return (target.id, listed.map(target.settings.routable))
+                    return (target.id, listed)
                 }
             }
             for await (id, answer) in group {
@@ -43,7 +43,7 @@ struct EndpointMonitor: Service {
                 if let models = answer {
                     if failed > 0 { logger.info("endpoint answers again", metadata: ["node.id": "\(id)", "failed_polls": "\(failed)"]) }
                     failures[id] = 0
-                    await registry.endpointAnswered(id: id, models: models, recovered: failed > 0)
+                    await registry.endpointAnswered(id: id, listed: models, recovered: failed > 0)
                 } else {
                     if failed == 0 { logger.warning("endpoint did not answer its poll", metadata: ["node.id": "\(id)"]) }
                     failures[id] = failed + 1

@@ -7,7 +7,6 @@ extension NodeRegistry {
         var id: String
         var url: String
         var credential: NodeCredential
-        var settings: EndpointSettings
     }
 
     /// Adds an endpoint, heard from now, or updates the node at the same URL (same ID; its
@@ -38,16 +37,18 @@ extension NodeRegistry {
     /// The endpoints to poll.
     func endpointTargets() -> [EndpointTarget] {
         nodes.values.compactMap { node in
-            node.endpoint.map { EndpointTarget(id: node.id, url: node.url, credential: NodeCredential(for: node), settings: $0) }
+            node.endpoint == nil ? nil : EndpointTarget(id: node.id, url: node.url, credential: NodeCredential(for: node))
         }
     }
 
-    /// An endpoint answered its poll with `models` (already filtered by its allow-list): it is
-    /// heard from now and its model list follows the answer. When it `recovered` (it failed
-    /// the polls before), it counts as restarted: a new instance, its exclusions lifted, as
-    /// for an agent that restarts.
-    func endpointAnswered(id: String, models: [String], recovered: Bool) {
-        guard let node = nodes[id], node.endpoint != nil else { return }
+    /// An endpoint answered its poll with `listed`: it is heard from now and its model list
+    /// follows the answer, through its allow-list as it is now (a poll sent before the operator
+    /// registered it again applies the new one). When it `recovered` (it failed the polls
+    /// before), it counts as restarted: a new instance, its exclusions lifted, as for an agent
+    /// that restarts.
+    func endpointAnswered(id: String, listed: [String], recovered: Bool) {
+        guard let node = nodes[id], let settings = node.endpoint else { return }
+        let models = settings.routable(listed)
         let instance = recovered ? UUID().uuidString.lowercased() : node.instanceID
         let beat = NodeHeartbeat(instanceID: instance, inFlight: 0, modelsVersion: ModelsVersion.of(models))
         if case .refreshModels = heartbeat(nodeID: id, beat), Set(models) != nodes[id]?.models {

@@ -59,11 +59,22 @@ import Testing
         let settings = EndpointSettings(apiKey: nil, allowedModels: nil, serverType: .generic)
         let id = await registry.registerEndpoint(url: "http://e", name: "e", capacity: 2, settings: settings, models: ["m", "n"])
         await registry.exclude(nodeID: id, model: "m", reason: "the node answered 500")
-        await registry.endpointAnswered(id: id, models: ["m", "n"], recovered: false)
+        await registry.endpointAnswered(id: id, listed: ["m", "n"], recovered: false)
         #expect(await registry.node(id)?.node.excluded == ["m"], "an ordinary poll changes nothing")
-        await registry.endpointAnswered(id: id, models: ["m", "n", "o"], recovered: true)
+        await registry.endpointAnswered(id: id, listed: ["m", "n", "o"], recovered: true)
         let node = try #require(await registry.node(id)?.node)
         #expect(node.excluded.isEmpty && node.models == ["m", "n", "o"])
         #expect(await registry.endpointTargets().map(\.id) == [id])
+    }
+
+    @Test func aPollAnswerGoesThroughTheAllowListAsItIsNow() async throws {
+        let registry = try NodeRegistryTests.registry()
+        let open = EndpointSettings(apiKey: nil, allowedModels: nil, serverType: .generic)
+        let id = await registry.registerEndpoint(url: "http://e", name: "e", capacity: 2, settings: open, models: ["m", "n"])
+        var narrowed = open
+        narrowed.allowedModels = ["m"]
+        _ = await registry.registerEndpoint(url: "http://e", name: "e", capacity: 2, settings: narrowed, models: ["m"])
+        await registry.endpointAnswered(id: id, listed: ["m", "n"], recovered: false)  // sent before the change
+        #expect(await registry.node(id)?.node.models == ["m"])
     }
 }
