@@ -13,7 +13,8 @@ import Testing
 /// The dashboard's login: a session cookie that is HttpOnly and SameSite=Strict, a CSRF token
 /// required for every state-changing admin request made with it, and logout ending it.
 @Suite struct DashboardAuthTests {
-    @Test func sessionsNeedTheirCSRFTokenToChangeAnything() async throws {
+    /// A router with the admin key `admin`, driven in process.
+    func withRouter(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let router = buildRouter(
             RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent")),
             secrets: RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: []),
@@ -24,7 +25,11 @@ import Testing
             forwarder: UpstreamForwarder(client: UpstreamClient()),
             hub: HubClient(client: .shared, settings: HubSettings())
         )
-        try await Application(router: router).test(.router) { client in
+        try await Application(router: router).test(.router, test)
+    }
+
+    @Test func sessionsNeedTheirCSRFTokenToChangeAnything() async throws {
+        try await withRouter { client in
             let page = try await client.execute(uri: "/dashboard", method: .get)
             #expect(page.status == .ok && String(buffer: page.body).contains("<title>Switchyard dashboard</title>"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
@@ -52,6 +57,18 @@ import Testing
 
             #expect(try await client.execute(uri: "/dashboard/logout", method: .post, headers: session).status == .noContent)
             #expect(try await client.execute(uri: "/dashboard/api/snapshot", method: .get, headers: session).status == .unauthorized)
+        }
+    }
+
+    @Test func guessingTheKeyIsRefusedAfterTenFailures() async throws {
+        try await withRouter { client in
+            let wrong = ByteBuffer(string: #"{"key":"guess"}"#)
+            for _ in 0..<10 {
+                #expect(try await client.execute(uri: "/dashboard/login", method: .post, body: wrong).status == .unauthorized)
+            }
+            let refused = try await client.execute(uri: "/dashboard/login", method: .post, body: ByteBuffer(string: #"{"key":"admin"}"#))
+            #expect(refused.status == .tooManyRequests, "even the right key waits: the guess is not checked")
+            #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 > 0)
         }
     }
 }

@@ -14,6 +14,8 @@ struct DashboardController<Context: ConnectionAwareRequestContext> {
     let sessions: DashboardSessions
     let isAdminKey: @Sendable (String) async -> Bool
     let snapshot: @Sendable () async -> DashboardSnapshot
+    /// Failed logins, to refuse guessing.
+    var throttle = LoginThrottle()
     /// How often the live stream sends a snapshot.
     var interval: Duration = .seconds(2)
 
@@ -38,12 +40,26 @@ struct DashboardController<Context: ConnectionAwareRequestContext> {
     }
 
     @Sendable func login(_ request: Request, context: Context) async throws -> Response {
+        let address = context.remoteAddress
+        if let wait = await throttle.refusal(for: address) {
+            let seconds = max(1, Int(wait.components.seconds) + 1)
+            context.logger.warning("dashboard login throttled", metadata: ["retry_after": "\(seconds)"])
+            throw OpenAIError(
+                status: .tooManyRequests,
+                message: "Too many failed logins: try again in \(seconds) s.",
+                type: "rate_limit_error",
+                code: "too_many_logins",
+                retryAfter: seconds
+            )
+        }
         let login = try await request.decode(as: Login.self, context: context)
         guard await isAdminKey(login.key) else {
+            await throttle.failed(address)
             try await Task.sleep(for: .milliseconds(300))  // slows down guessing
             context.logger.warning("dashboard login refused")
             throw OpenAIError.invalidAPIKey()
         }
+        await throttle.succeeded(address)
         let (token, csrf) = await sessions.open()
         var response = try SessionInfo(csrf: csrf).response(from: request, context: context)
         let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"

@@ -18,6 +18,8 @@ public struct SwitchyardRequestContext: ConnectionAwareRequestContext {
         ConnectionCloseNotifier.notifier(of: channel)
     }
 
+    public var remoteAddress: String? { channel.remoteAddress?.ipAddress }
+
     /// The encoder for response bodies.
     public var responseEncoder: JSONEncoder { JSONEncoder.switchyard }
 }
@@ -35,4 +37,6 @@ extension JSONEncoder {
 public protocol ConnectionAwareRequestContext: RequestContext {
     /// The connection's ``ConnectionCloseNotifier``, when the server installed one.
     func connectionCloseNotifier() -> ConnectionCloseNotifier?
+    /// The client's IP address, when known (the proxy's, behind one).
+    var remoteAddress: String? { get }
 }
