@@ -9,8 +9,13 @@ import Testing
 @Suite struct ColdStartOrWaitTests {
     /// A warm node and a cold one serving `m`, one slot each. Both ran `m` before (1 s per
     /// request, starts of `startSeconds`); the cold one has since unloaded it.
-    static func fleet(startSeconds: Double, clock: ManualClock = ManualClock()) async throws -> (NodeRegistry, warm: String, cold: String) {
-        let registry = try NodeRegistryTests.registry(queueTimeout: .seconds(120), clock: clock)
+    static func fleet(
+        startSeconds: Double,
+        queueDepth: Int = 8,
+        queueTimeout: Duration = .seconds(120),
+        clock: ManualClock = ManualClock()
+    ) async throws -> (NodeRegistry, warm: String, cold: String) {
+        let registry = try NodeRegistryTests.registry(queueDepth: queueDepth, queueTimeout: queueTimeout, clock: clock)
         let warm = await registry.register(NodeRegistryTests.registration("http://a", capacity: 1), models: ["m"])
         let cold = await registry.register(NodeRegistryTests.registration("http://b", capacity: 1), models: ["m"])
         let ran = EngineReport(model: "m", state: .ready, startSeconds: startSeconds, requestSeconds: 1)
@@ -54,13 +59,7 @@ import Testing
 
     @Test func aPatienceLongerThanTheQueueTimeoutEndsInTheFreeSlotNotA504() async throws {
         let clock = ManualClock()
-        let registry = try NodeRegistryTests.registry(queueTimeout: .seconds(20), clock: clock)
-        let warm = await registry.register(NodeRegistryTests.registration("http://a", capacity: 1), models: ["m"])
-        let cold = await registry.register(NodeRegistryTests.registration("http://b", capacity: 1), models: ["m"])
-        _ = await registry.heartbeat(
-            nodeID: warm,
-            WarmFirstTests.beat([EngineReport(model: "m", state: .ready, startSeconds: 60, requestSeconds: 1)])
-        )
+        let (registry, _, cold) = try await Self.fleet(startSeconds: 60, queueTimeout: .seconds(20), clock: clock)
         _ = try Self.lease(await registry.tryAcquire(model: "m"))
         let waiter = Task { try await registry.lease(model: "m") }
         await poll("the request waits with its timer set") { await registry.queueDepth("m") == 1 && clock.sleeperCount == 1 }
@@ -77,15 +76,9 @@ import Testing
     }
 
     @Test func withNoRoomInTheQueueARequestTakesTheFreeSlotInsteadOfWaiting() async throws {
-        let registry = try NodeRegistryTests.registry(queueDepth: 0)
-        let warm = await registry.register(NodeRegistryTests.registration("http://a", capacity: 1), models: ["m"])
-        let cold = await registry.register(NodeRegistryTests.registration("http://b", capacity: 1), models: ["m"])
-        _ = await registry.heartbeat(
-            nodeID: warm,
-            WarmFirstTests.beat([EngineReport(model: "m", state: .ready, startSeconds: 60, requestSeconds: 1)])
-        )
+        let (registry, _, cold) = try await Self.fleet(startSeconds: 60, queueDepth: 0)
         _ = try Self.lease(await registry.tryAcquire(model: "m"))
-        #expect(await registry.tryAcquire(model: "m") == .waitForBusy(patience: .seconds(61)))
+        #expect(await registry.tryAcquire(model: "m") == .waitForBusy(patience: .seconds(60)))
         #expect(try await registry.lease(model: "m").nodeID == cold, "better a cold start than queue_full")
     }
 
