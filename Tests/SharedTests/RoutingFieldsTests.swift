@@ -46,6 +46,10 @@ import Testing
         }
     }
 
+    @Test func everyRoutesPathIsItsNameUnderV1() {
+        for route in InferenceRoute.allCases { #expect(route.path == "/v1/\(route.rawValue)") }
+    }
+
     @Test func embeddingsCannotStream() {
         #expect(throws: OpenAIError.self) {
             try RoutingFields(parsing: ByteBuffer(string: #"{"model":"e","stream":true}"#), route: .embeddings)

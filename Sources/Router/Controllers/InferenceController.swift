@@ -27,7 +27,7 @@ struct InferenceController<Context: ConnectionAwareRequestContext> {
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
         let request = RoutedRequest(
             model: model,
-            path: inference.route.path,
+            route: inference.route,
             body: inference.body,
             headers: headers,
             stream: inference.fields.stream,

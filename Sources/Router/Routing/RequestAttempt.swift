@@ -24,7 +24,7 @@ struct RequestAttempt: Sendable {
         let answer: UpstreamAnswer
         do {
             answer = try await router.forwarder.send(
-                to: lease.url + request.path,
+                to: lease.url + request.route.path,
                 body: request.body,
                 headers: request.headers,
                 bearer: lease.credential.bearer(nodeToken: router.nodeToken),
@@ -55,7 +55,7 @@ struct RequestAttempt: Sendable {
         let extra: HTTPFields = [
             .requestID: request.requestID, .routerTime: (.now - request.arrived - waiting).millisecondsText,
         ]
-        let failure = StreamFailure.errorEvent(APIDialect.of(path: request.path))
+        let failure = StreamFailure.errorEvent(request.route.dialect)
         return await router.forwarder.relay(answer, watch: watch, stream: request.stream, extraHeaders: extra, logger: logger, failure: failure) {
             relay,
             usage in

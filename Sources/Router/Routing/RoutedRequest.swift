@@ -1,13 +1,14 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Shared
 
 /// An inference request on its way to a node: what every attempt sends, and the clock the
 /// answer is measured against.
 struct RoutedRequest: Sendable {
     var model: String
-    /// The endpoint's path on the node (`/v1/chat/completions`).
-    var path: String
+    /// The endpoint: its path on the node, and the API whose conventions it follows.
+    var route: InferenceRoute
     /// The body, forwarded unchanged.
     var body: ByteBuffer
     /// The client's headers less hop-by-hop ones, with the request ID.

@@ -20,8 +20,20 @@ public enum InferenceRoute: String, CaseIterable, Sendable {
     /// `POST /v1/audio/transcriptions`: a multipart form with the audio file and `model`.
     case audioTranscriptions = "audio/transcriptions"
 
-    /// The absolute path, e.g. `/v1/chat/completions`.
-    public var path: String { "/v1/\(rawValue)" }
+    /// The absolute path, e.g. `/v1/chat/completions` (a literal: it is read on every request).
+    public var path: String {
+        switch self {
+        case .chatCompletions: "/v1/chat/completions"
+        case .completions: "/v1/completions"
+        case .embeddings: "/v1/embeddings"
+        case .responses: "/v1/responses"
+        case .responsesInputTokens: "/v1/responses/input_tokens"
+        case .messages: "/v1/messages"
+        case .messagesCountTokens: "/v1/messages/count_tokens"
+        case .rerank: "/v1/rerank"
+        case .audioTranscriptions: "/v1/audio/transcriptions"
+        }
+    }
 
     /// Whether the endpoint accepts `stream: true`.
     public var canStream: Bool {

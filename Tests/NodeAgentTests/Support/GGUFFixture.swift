@@ -6,6 +6,7 @@ struct GGUFFixture {
     enum Value {
         case string(String)
         case uint32(UInt32)
+        case uint64(UInt64)
         case strings([String])
     }
 
@@ -61,6 +62,9 @@ struct GGUFFixture {
                 appendString(text, to: &data)
             case .uint32(let number):
                 append(UInt32(4), to: &data)
+                append(number, to: &data)
+            case .uint64(let number):
+                append(UInt32(10), to: &data)
                 append(number, to: &data)
             case .strings(let texts):
                 append(UInt32(9), to: &data)

@@ -74,7 +74,7 @@ import Testing
     static func request() -> RoutedRequest {
         RoutedRequest(
             model: "m",
-            path: "/v1/chat/completions",
+            route: .chatCompletions,
             body: ByteBuffer(string: #"{"model":"m"}"#),
             headers: [:],
             stream: false,
