@@ -1,5 +1,7 @@
 import Foundation
 import NIOCore
+import NIOSSL
+import Shared
 
 /// Everything `buildApplication` needs to assemble an agent, resolved from the command line and
 /// the environment.
@@ -40,11 +42,17 @@ struct AgentConfiguration: Sendable {
     var bodyLimit = 16 << 20
     /// Time allowed for an engine's response head.
     var responseTimeout = TimeAmount.seconds(600)
+    /// What clients may ask of the server's connections.
+    var serverLimits = ServerLimits()
+    /// The certificate to serve HTTPS with; plain HTTP when nil.
+    var certificate: ServerCertificate?
+    /// How an HTTPS router (and engines) are verified.
+    var clientTLS = TLSConfiguration.makeClientConfiguration()
 
     /// The advertised URL once the server's real port is known.
     func advertisedURL(boundPort: Int) -> String {
         if let advertiseURL { return advertiseURL.hasSuffix("/") ? String(advertiseURL.dropLast()) : advertiseURL }
         let reachableHost = ["0.0.0.0", "::", ""].contains(host) ? ProcessInfo.processInfo.hostName : host
-        return "http://\(reachableHost):\(boundPort)"
+        return "\(certificate == nil ? "http" : "https")://\(reachableHost):\(boundPort)"
     }
 }

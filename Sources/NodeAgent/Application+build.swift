@@ -11,7 +11,7 @@ import Shared
 ///   - logger: The process logger.
 /// - Returns: The application, ready for `runService()`.
 func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream.verifying(with: configuration.clientTLS))
     let catalogue = ModelCatalogue(root: configuration.modelsDirectory)
     // One profile judges the models and sizes the ledger engines are placed with.
     let host = HostProfile(report: configuration.detection, shape: configuration.shape, memoryBudgetBytes: configuration.memoryBudgetBytes)
@@ -30,7 +30,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         logger: logger
     )
     let readiness = ServerReadiness()
-    let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub)
+    let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub.verifying(with: configuration.clientTLS))
     let downloader = ModelDownloader(
         root: configuration.modelsDirectory,
         maxConcurrent: configuration.downloads.maxConcurrent,
@@ -43,7 +43,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         state: state,
         logger: logger
     )
-    let upstream = UpstreamClient()
+    let upstream = UpstreamClient(tls: configuration.clientTLS)
     let router = buildRouter(configuration, state: state, engines: engines, forwarder: UpstreamForwarder(client: upstream))
 
     var services: [any Service] = [
@@ -52,6 +52,9 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         HTTPClientService(client: hubClient),
         MaintenanceService(state: state, engines: engines, catalogue: catalogue, interval: configuration.maintenanceInterval, logger: logger),
     ]
+    if let certificate = configuration.certificate {
+        services.append(CertificateReloadService(certificate: certificate, logger: logger))
+    }
     if let routerURL = configuration.routerURL {
         services.append(
             RouterLink(
@@ -93,7 +96,7 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
     )
     return Application(
         router: router,
-        server: .switchyard,
+        server: try .switchyard(limits: configuration.serverLimits, certificate: configuration.certificate, logger: logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-agent"),
         services: services,
         onServerRunning: { await readiness.markRunning($0) },

@@ -20,12 +20,12 @@ func buildApplication(
     logger: Logger
 ) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
     let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream)
-    let upstream = UpstreamClient()
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream.verifying(with: configuration.clientTLS))
+    let upstream = UpstreamClient(tls: configuration.clientTLS)
     let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
     let keys = try APIKeyStore(database: database)
     let registrations = try RegisteredModels(store: RegisteredModelStore(database: database))
-    let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub)
+    let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub.verifying(with: configuration.clientTLS))
     let router = buildRouter(
         configuration,
         secrets: secrets,
@@ -38,31 +38,35 @@ func buildApplication(
         hub: HubClient(client: hubClient, settings: configuration.hub),
         requestLog: RequestLogStore(database: database)
     )
+    var services: [any Service] = [
+        upstream, HTTPClientService(client: client), HTTPClientService(client: hubClient),
+        RouterMaintenanceService(
+            keys: keys,
+            registry: registry,
+            metrics: metrics,
+            requestLog: RequestLogStore(database: database),
+            interval: min(.seconds(2), configuration.heartbeatInterval),
+            logger: logger
+        ),
+        EndpointMonitor(
+            registry: registry,
+            fetcher: ModelListFetcher(
+                agents: AgentClient(client: client, nodeToken: secrets.nodeToken),
+                // Under two intervals: a poll answered then keeps the endpoint within offlineAfter.
+                timeout: min(configuration.modelListTimeout, .nanoseconds(Int64(configuration.heartbeatInterval.seconds * 2e9)))
+            ),
+            interval: configuration.heartbeatInterval,
+            logger: logger
+        ),
+    ]
+    if let certificate = configuration.certificate {
+        services.append(CertificateReloadService(certificate: certificate, logger: logger))
+    }
     let app = Application(
         router: router,
-        server: .switchyard,
+        server: try .switchyard(limits: configuration.serverLimits, certificate: configuration.certificate, logger: logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "switchyard-router"),
-        services: [
-            upstream, HTTPClientService(client: client), HTTPClientService(client: hubClient),
-            RouterMaintenanceService(
-                keys: keys,
-                registry: registry,
-                metrics: metrics,
-                requestLog: RequestLogStore(database: database),
-                interval: min(.seconds(2), configuration.heartbeatInterval),
-                logger: logger
-            ),
-            EndpointMonitor(
-                registry: registry,
-                fetcher: ModelListFetcher(
-                    agents: AgentClient(client: client, nodeToken: secrets.nodeToken),
-                    // Under two intervals: a poll answered then keeps the endpoint within offlineAfter.
-                    timeout: min(configuration.modelListTimeout, .nanoseconds(Int64(configuration.heartbeatInterval.seconds * 2e9)))
-                ),
-                interval: configuration.heartbeatInterval,
-                logger: logger
-            ),
-        ],
+        services: services,
         logger: logger
     )
     if DashboardAssets.directory == nil {

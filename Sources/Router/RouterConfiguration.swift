@@ -1,5 +1,7 @@
 import Foundation
 import NIOCore
+import NIOSSL
+import Shared
 
 /// Everything `buildApplication` needs to assemble a router.
 struct RouterConfiguration: Sendable {
@@ -27,4 +29,10 @@ struct RouterConfiguration: Sendable {
     var modelListTimeout = TimeAmount.seconds(5)
     /// The model hub that registrations are looked up on.
     var hub = HubSettings()
+    /// What clients may ask of the server's connections.
+    var serverLimits = ServerLimits()
+    /// The certificate to serve HTTPS with; plain HTTP when nil.
+    var certificate: ServerCertificate?
+    /// How HTTPS agents and endpoints are verified.
+    var clientTLS = TLSConfiguration.makeClientConfiguration()
 }

@@ -69,12 +69,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @OptionGroup(title: "Network") var network: NetworkOptions
+
     func run() async throws {
         // The service runs on NIO's event loops (`runServiceOnEventLoops`): long blocking work
         // (file hashing, model scans) goes to NIO's thread pool.
         LoggingSystem.bootstrap { DeferredMetadataLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-agent")
         logger.logLevel = logLevel
+        network.prepareDescriptors(logger: logger)
 
         guard let nodeToken = ProcessInfo.processInfo.environment["SWITCHYARD_NODE_TOKEN"], !nodeToken.isEmpty else {
             throw ValidationError("SWITCHYARD_NODE_TOKEN is not set: the agent needs the node token it shares with the router.")
@@ -110,7 +113,10 @@ struct ServeCommand: AsyncParsableCommand {
             engines: EngineCatalogue(managedFormats: managedEngine == nil ? [] : [.gguf], declarations: engines),
             capacity: serving.slots,
             nodeName: name ?? ProcessInfo.processInfo.hostName,
-            downloads: downloadSettings
+            downloads: downloadSettings,
+            serverLimits: network.limits,
+            certificate: try network.certificate(),
+            clientTLS: try network.clientTLS()
         )
         let app = try await buildApplication(configuration, logger: logger)
         try await app.runServiceOnEventLoops()

@@ -28,6 +28,7 @@ struct RouterLink: Service {
     func run() async throws {
         let port = await readiness.waitUntilRunning()
         let url = advertisedURL(port)
+        PlaintextWarning().check(url: routerURL, peer: "the router", secret: "The node token", logger: logger)
         await cancelWhenGracefulShutdown {
             var failures = 0
             while !Task.isCancelled {

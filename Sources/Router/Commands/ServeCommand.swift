@@ -50,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads serving connections (default: one per core).")
     var eventLoops: Int?
 
+    @OptionGroup(title: "Network") var network: NetworkOptions
+
     func run() async throws {
         // The service runs on NIO's event loops (`runServiceOnEventLoops`), so tasks must not
         // block for long: the request log is written through GRDB's queue; the rare node and key
@@ -58,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { DeferredMetadataLogHandler.standardError(label: $0) }
         var logger = Logger(label: "switchyard-router")
         logger.logLevel = logLevel
+        network.prepareDescriptors(logger: logger)
         let environment = ProcessInfo.processInfo.environment
         let configuration = RouterConfiguration(
             host: host,
@@ -72,7 +75,10 @@ struct ServeCommand: AsyncParsableCommand {
                 queueTimeout: .milliseconds(Int(queueTimeout * 1000)),
                 routing: routing
             ),
-            hub: HubSettings.fromEnvironment(environment)
+            hub: HubSettings.fromEnvironment(environment),
+            serverLimits: network.limits,
+            certificate: try network.certificate(),
+            clientTLS: try network.clientTLS()
         )
         let database = try RouterDatabase.open(in: configuration.dataDirectory)
         let (app, generated) = try await buildApplication(configuration, database: database, logger: logger)

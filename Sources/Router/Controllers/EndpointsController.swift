@@ -12,6 +12,8 @@ struct EndpointsController<Context: RequestContext> {
     let registry: NodeRegistry
     let fetcher: ModelListFetcher
     let detection: ServerDetection
+    /// Warns once per endpoint whose API key would cross the network in clear.
+    let plaintext = PlaintextWarning()
 
     struct EndpointListView: ResponseEncodable, Sendable {
         var endpoints: [NodeView]
@@ -45,6 +47,9 @@ struct EndpointsController<Context: RequestContext> {
             settings: settings,
             models: models
         )
+        if registration.apiKey != nil {
+            plaintext.check(url: url, peer: "endpoint '\(name)'", secret: "The endpoint's API key", logger: context.logger)
+        }
         context.logger.info("endpoint registered", metadata: ["node.id": "\(id)", "type": "\(finding.type.rawValue)", "models": "\(models.count)"])
         guard let status = await registry.node(id) else { throw AdminNodesController<Context>.unknownNode(id) }
         return EditedResponse(status: .created, response: NodeView(status))

@@ -10,6 +10,8 @@ struct NodeProtocolController<Context: RequestContext> {
     let registrations: RegisteredModels
     let fetcher: ModelListFetcher
     let heartbeatInterval: Duration
+    /// Warns once per node reached over plain HTTP across the network (the node token goes there).
+    let plaintext = PlaintextWarning()
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
         let group = router.group("v0/nodes").add(middleware: auth)
@@ -28,6 +30,7 @@ struct NodeProtocolController<Context: RequestContext> {
         let models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
         guard !models.isEmpty else { throw NodeRegistrationError.noExecutableModels }
         let id = await registry.register(normalized, models: models)
+        plaintext.check(url: nodeURL, peer: "node '\(registration.name)'", secret: "The node token", logger: context.logger)
         context.logger.info("node registered", metadata: ["node.id": "\(id)", "node.name": "\(registration.name)", "models": "\(models.count)"])
         return NodeRegistrationReply(nodeID: id, models: models, heartbeatIntervalSeconds: heartbeatInterval.seconds)
     }

@@ -1,3 +1,5 @@
+import Foundation
+import NIOCore
 import Shared
 
 /// What one attempt at a node came to: DESIGN.md §3's failure taxonomy as one enum, decided by
@@ -11,6 +13,7 @@ import Shared
 /// | `unreachable` (connection failure, timeout before the first byte, malformed answer) | yes | yes |
 /// | `brokeOff` (the node dropped a stream it had begun) | yes | no: the client has the error event |
 /// | `nodeLost` (declared offline while the answer was awaited: it froze) | no: liveness covers it | yes |
+/// | `outOfDescriptors` (this process hit its open-file limit: not the node's doing) | no | no: 503 `router_overloaded` |
 /// | `clientLeft` | no | no |
 enum AttemptOutcome: Equatable, Sendable {
     case answered
@@ -19,6 +22,7 @@ enum AttemptOutcome: Equatable, Sendable {
     case unreachable(reason: String)
     case brokeOff
     case nodeLost
+    case outOfDescriptors
     case clientLeft
 
     /// The outcome of an answer whose head arrived with `status`, before any of it reached
@@ -34,7 +38,10 @@ enum AttemptOutcome: Equatable, Sendable {
 
     /// The outcome of an attempt that failed before the answer's head arrived.
     static func classify(error: any Error, clientLeft: Bool) -> AttemptOutcome {
-        clientLeft ? .clientLeft : .unreachable(reason: NetworkErrorSummary.describe(error))
+        if clientLeft { return .clientLeft }
+        // EMFILE, ENFILE: the limit is the router's own; another node would fail the same way.
+        if let error = error as? IOError, [EMFILE, ENFILE].contains(error.errnoCode) { return .outOfDescriptors }
+        return .unreachable(reason: NetworkErrorSummary.describe(error))
     }
 
     /// The outcome of an answer relayed to the client.
@@ -52,7 +59,7 @@ enum AttemptOutcome: Equatable, Sendable {
         case .failed(let status): "the node answered \(status)"
         case .unreachable(let reason): "failed before its answer reached the client: \(reason)"
         case .brokeOff: "the node broke off its response"
-        case .answered, .busy, .nodeLost, .clientLeft: nil
+        case .answered, .busy, .nodeLost, .outOfDescriptors, .clientLeft: nil
         }
     }
 
@@ -60,7 +67,7 @@ enum AttemptOutcome: Equatable, Sendable {
     var triesAnotherNode: Bool {
         switch self {
         case .busy, .failed, .unreachable, .nodeLost: true
-        case .answered, .brokeOff, .clientLeft: false
+        case .answered, .brokeOff, .outOfDescriptors, .clientLeft: false
         }
     }
 }

@@ -40,6 +40,10 @@ struct RequestAttempt: Sendable {
             let outcome = !clientLeft && lease.gate?.isClosed == true ? .nodeLost : AttemptOutcome.classify(error: error, clientLeft: clientLeft)
             await finish(outcome, logger: logger)
             if outcome == .clientLeft { throw CancellationError() }
+            if outcome == .outOfDescriptors {
+                logger.error("out of file descriptors: raise the open-file limit (ulimit -n) or lower --max-connections")
+                throw RoutingError.routerOverloaded
+            }
             return nil
         }
         waiting += .now - sent

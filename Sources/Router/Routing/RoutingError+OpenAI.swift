@@ -40,6 +40,14 @@ extension RoutingError: OpenAIErrorConvertible {
             )
         case .upstreamFailed:
             return .upstreamError()
+        case .routerOverloaded:
+            return OpenAIError(
+                status: .serviceUnavailable,
+                message: "The router has too many connections open to take this request. Try again shortly.",
+                type: "server_error",
+                code: "router_overloaded",
+                retryAfter: 1
+            )
         }
     }
 }

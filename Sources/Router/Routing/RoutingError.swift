@@ -14,6 +14,8 @@ enum RoutingError: Error, Equatable, Sendable {
     case queueTimeout(model: String)
     /// Every attempt failed before the first response byte.
     case upstreamFailed
+    /// The router itself has no file descriptor left for a connection to the node.
+    case routerOverloaded
 
     /// Whether a registration may explain the error better (a model being downloaded).
     var mayBeDownloading: Bool {

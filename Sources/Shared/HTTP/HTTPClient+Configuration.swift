@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOSSL
 
 extension HTTPClient.Configuration {
     /// The client configuration for talking to agents and engines outside the forwarding path
@@ -34,6 +35,16 @@ extension HTTPClient.Configuration {
         )
         configuration.decompression = .disabled
         configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+}
+
+extension HTTPClient.Configuration {
+    /// The same configuration, verifying HTTPS peers with `tls` (`--ca-file`'s roots added to
+    /// the system's).
+    public func verifying(with tls: TLSConfiguration) -> HTTPClient.Configuration {
+        var configuration = self
+        configuration.tlsConfiguration = tls
         return configuration
     }
 }

@@ -18,6 +18,9 @@ final class Fleet: @unchecked Sendable {
     private var processes: [ManagedProcess] = []
     /// Extra environment for the router (e.g. `HF_ENDPOINT`), kept across restarts.
     var routerEnvironment: [String: String] = [:]
+    /// The client requests to the router and agents go through (one trusting a test's private
+    /// CA when they serve HTTPS).
+    var client = HTTPClient.shared
 
     init(environment: TestEnvironment) throws {
         self.environment = environment
@@ -37,7 +40,8 @@ final class Fleet: @unchecked Sendable {
             environment: routerEnvironment
         )
         router = process
-        routerURL = "http://127.0.0.1:\(try await process.listeningPort())"
+        let scheme = extraArguments.contains("--tls-cert") ? "https" : "http"
+        routerURL = "\(scheme)://127.0.0.1:\(try await process.listeningPort())"
     }
 
     /// Stops the router and starts a new one on the same port with the same data directory.
@@ -116,7 +120,7 @@ final class Fleet: @unchecked Sendable {
             request.body = .bytes(ByteBuffer(string: json))
         }
         if let body { request.body = .bytes(body) }
-        return try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        return try await client.execute(request, timeout: .seconds(120))
     }
 
     /// Sends a request and collects the whole answer.
