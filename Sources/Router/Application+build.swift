@@ -94,18 +94,18 @@ func buildRouter(
     let adminKeyHash = secrets.adminKeyHash
     let sessions = DashboardSessions()
     let isAdminKey: @Sendable (String) async -> Bool = { token in
-        if RouterSecrets.hash(token) == adminKeyHash { return true }
+        if RouterSecrets.matches(token, hash: adminKeyHash) { return true }
         return await keys.isAdmin(token)
     }
     let adminAuth = AdminAuthMiddleware<SwitchyardRequestContext>(isAdminKey: isAdminKey, sessions: sessions)
     let nodeTokenHash = RouterSecrets.hash(secrets.nodeToken)
     let agentOrAdminAuth = AdminAuthMiddleware<SwitchyardRequestContext>(
-        isAdminKey: { token in RouterSecrets.hash(token) == nodeTokenHash ? true : await isAdminKey(token) },
+        isAdminKey: { token in RouterSecrets.matches(token, hash: nodeTokenHash) ? true : await isAdminKey(token) },
         sessions: sessions
     )
     let nodeAuth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: secrets.nodeToken)
     let apiKeyAuth = BearerAuthMiddleware<SwitchyardRequestContext> { token in
-        if RouterSecrets.hash(token) == adminKeyHash { return true }
+        if RouterSecrets.matches(token, hash: adminKeyHash) { return true }
         return await keys.isValid(token)
     }
     .acceptingAPIKeyHeader()

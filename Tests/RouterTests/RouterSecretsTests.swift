@@ -4,6 +4,15 @@ import Testing
 @testable import SwitchyardRouter
 
 @Suite struct RouterSecretsTests {
+    @Test func secretsMatchOnlyTheirOwnHash() {
+        let hash = RouterSecrets.hash("the-admin-key")
+        #expect(RouterSecrets.matches("the-admin-key", hash: hash))
+        for wrong in ["the-admin-kez", "", "the-admin-key ", "THE-ADMIN-KEY"] { #expect(!RouterSecrets.matches(wrong, hash: hash)) }
+        // A stored hash of another length (or none) never matches.
+        #expect(!RouterSecrets.matches("the-admin-key", hash: String(hash.dropLast())))
+        #expect(!RouterSecrets.matches("", hash: ""))
+    }
+
     @Test func generatedOnceAndOnlyTheAdminKeyHashIsStored() throws {
         let database = try RouterDatabase.inMemory()
         let first = try RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)

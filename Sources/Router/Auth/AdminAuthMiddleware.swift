@@ -17,9 +17,8 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let cookie = request.cookies[DashboardSessions.cookieName]?.value, let session = await sessions.session(for: cookie) else {
             throw OpenAIError.invalidAPIKey()
         }
-        // Compared through their hashes, so the comparison's time says nothing about the token.
-        let presented = RouterSecrets.hash(request.headers[.csrfToken] ?? "")
-        if request.method != .get && request.method != .head && presented != RouterSecrets.hash(session.csrf) {
+        let csrfMatches = RouterSecrets.matches(request.headers[.csrfToken] ?? "", hash: RouterSecrets.hash(session.csrf))
+        if request.method != .get && request.method != .head && !csrfMatches {
             throw OpenAIError(
                 status: .forbidden,
                 message: "Missing or wrong X-CSRF-Token for this dashboard session.",

@@ -44,6 +44,15 @@ struct RouterSecrets: Sendable {
         }
     }
 
+    /// Whether `secret` is the secret whose ``hash(_:)`` is `expectedHash`. The digests are
+    /// compared in constant time, every byte whatever the first difference, so neither the
+    /// secret nor its digest leaks through the answer's timing.
+    static func matches(_ secret: String, hash expectedHash: String) -> Bool {
+        let (presented, expected) = (Array(hash(secret).utf8), Array(expectedHash.utf8))
+        guard presented.count == expected.count else { return false }
+        return zip(presented, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
     /// Hex SHA-256 of a secret (read in place: every request's key is hashed).
     static func hash(_ secret: String) -> String {
         var secret = secret
