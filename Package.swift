@@ -72,7 +72,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ] + nio,
             path: "Sources/Router",
-            resources: [.copy("Resources/Dashboard")],
+            resources: [.copy("Resources/Dashboard"), .copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -28,8 +28,9 @@ ensure_apt_packages "${packages[@]}"
 python3 -m venv --help >/dev/null 2>&1 || ensure_apt_packages python3-venv python3-pip
 
 if $for_tests; then
-    # The official OpenAI Python SDK (client-conformance tests) and Selenium (dashboard test).
-    ensure_venv openai==3.54.0 anthropic==2.17.0 selenium==4.40.0 >/dev/null
+    # The official OpenAI and Anthropic SDKs (client-conformance tests), Selenium (dashboard
+    # test) and schemathesis (the router against its OpenAPI document).
+    ensure_venv openai==3.54.0 anthropic==2.17.0 selenium==4.40.0 schemathesis==4.32.5 >/dev/null
 fi
 llama_server="$(bash "$here/engine/build-llama-server.sh")"
 models_dir="$(bash "$here/models/fetch-models.sh")"

@@ -35,6 +35,16 @@ if [ "$#" -eq 0 ]; then
   rm -f "$fuzz_log"
 fi
 
+# The router's whole HTTP surface against its OpenAPI document, served live at /openapi.json
+# (bounded: 30 examples per operation), and the API reference generated from that document.
+if [ "$#" -eq 0 ]; then
+  log "schemathesis: the router against /openapi.json"
+  bash scripts/conformance/schemathesis.sh "$SWITCHYARD_BIN_DIR" 30 >"${TMPDIR:-/tmp}/schemathesis.log" 2>&1 \
+    || { tail -n 80 "${TMPDIR:-/tmp}/schemathesis.log"; die "schemathesis found a mismatch between the router and its document"; }
+  grep -E '^ +[0-9]+ generated' "${TMPDIR:-/tmp}/schemathesis.log" || true
+  "$SWITCHYARD_PYTHON" scripts/docs/api_reference.py --check || die "docs/api-reference.md is stale: run scripts/docs/api_reference.py"
+fi
+
 # The soak (issue 6): bounded mixed load with a node killed and restarted; fails on any request
 # lost or process left behind. Skipped when the tests were filtered (arguments given).
 if [ "$#" -eq 0 ]; then

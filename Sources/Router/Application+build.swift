@@ -91,6 +91,8 @@ func buildRouter(
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: APIErrorMiddleware(bodyLimit: configuration.bodyLimit))
+    let document = APIDocument.load()
+    if let document { router.add(middleware: MethodNotAllowedMiddleware(document: document)) }
     let adminKeyHash = secrets.adminKeyHash
     let sessions = DashboardSessions()
     let isAdminKey: @Sendable (String) async -> Bool = { token in
@@ -111,6 +113,7 @@ func buildRouter(
     .acceptingAPIKeyHeader()
 
     router.get("health") { _, _ in HTTPResponse.Status.ok }
+    OpenAPIController(document: document).addRoutes(to: router)
     router.get("metrics") { _, _ in
         Response(
             status: .ok,

@@ -13,12 +13,17 @@ struct RouterMaintenanceService: Service {
     var interval: Duration = .seconds(2)
     let logger: Logger
 
-    /// Writes the finished requests to the request log, and prunes it now and then.
+    /// Writes the finished requests to the request log, and prunes it now and then. The write
+    /// runs in a task of its own, so a shutdown (which cancels this service) does not lose the
+    /// records already drained.
     private func writeRequestLog() async {
         guard let requestLog else { return }
+        let records = metrics.traffic.drainPending()
         do {
-            try await requestLog.append(metrics.traffic.drainPending())
-            if Int.random(in: 0..<30) == 0 { try await requestLog.prune() }
+            try await Task {
+                try await requestLog.append(records)
+                if Int.random(in: 0..<30) == 0 { try await requestLog.prune() }
+            }.value
         } catch {
             logger.error("cannot write the request log", metadata: ["error": "\(error)"])
         }
@@ -28,6 +33,7 @@ struct RouterMaintenanceService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
                 for node in await registry.closeGatesOfSilentNodes() {
                     logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
                 }
@@ -42,5 +48,7 @@ struct RouterMaintenanceService: Service {
                 }
             }
         }
+        // The requests finished since the last round.
+        await writeRequestLog()
     }
 }

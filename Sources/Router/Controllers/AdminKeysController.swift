@@ -19,8 +19,9 @@ struct AdminKeysController<Context: RequestContext> {
         var name: String
         var prefix: String
         var admin: Bool
-        var createdAt: Date
-        var revokedAt: Date?
+        /// Unix seconds, as OpenAI's documents give times.
+        var createdAt: Int
+        var revokedAt: Int?
 
         enum CodingKeys: String, CodingKey {
             case id, name, prefix, admin
@@ -29,7 +30,9 @@ struct AdminKeysController<Context: RequestContext> {
         }
 
         init(_ key: APIKeyStore.Key) {
-            (id, name, prefix, admin, createdAt, revokedAt) = (key.id, key.name, key.prefix, key.admin, key.createdAt, key.revokedAt)
+            (id, name, prefix, admin) = (key.id, key.name, key.prefix, key.admin)
+            createdAt = Int(key.createdAt.timeIntervalSince1970)
+            revokedAt = key.revokedAt.map { Int($0.timeIntervalSince1970) }
         }
     }
 

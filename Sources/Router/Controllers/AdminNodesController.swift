@@ -70,7 +70,7 @@ struct AdminNodesController<Context: RequestContext> {
 
     @Sendable func clearExclusions(_ request: Request, context: Context) async throws -> NodeView {
         let id = try context.parameters.require("id")
-        let model = context.parameters.getCatchAll().joined(separator: "/")
+        let model = ModelRegistrationController<Context>.modelID(context.parameters.getCatchAll())
         guard await registry.clearExclusions(nodeID: id, model: model.isEmpty ? nil : model), let status = await registry.node(id) else {
             throw Self.unknownNode(id)
         }

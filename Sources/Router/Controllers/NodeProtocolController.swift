@@ -21,7 +21,7 @@ struct NodeProtocolController<Context: RequestContext> {
 
     @Sendable func register(_ request: Request, context: Context) async throws -> NodeRegistrationReply {
         let registration = try await request.decode(as: NodeRegistration.self, context: context)
-        guard let url = URL(string: registration.url), ["http", "https"].contains(url.scheme), url.host != nil else {
+        guard let url = URL(string: registration.url), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil else {
             throw OpenAIError.invalidRequest("'url' must be an http(s) URL.", param: "url")
         }
         let nodeURL = registration.url.hasSuffix("/") ? String(registration.url.dropLast()) : registration.url

@@ -10,11 +10,12 @@ import Logging
 /// limit, undecodable JSON) keep their status and get the matching envelope. Anything else is an
 /// internal failure: it is logged with the request's logger and the client gets a bare 500 envelope.
 public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The body limit reported in 413 answers.
+    /// The body limit of inference requests (under `/v1/`), reported in their 413 answers;
+    /// other bodies (admin documents, logins) are held to the context's `maxUploadSize`.
     public let bodyLimit: Int
 
     /// Creates the middleware.
-    /// - Parameter bodyLimit: The request body limit in bytes, quoted in 413 answers.
+    /// - Parameter bodyLimit: The inference body limit in bytes, quoted in 413 answers.
     public init(bodyLimit: Int) {
         self.bodyLimit = bodyLimit
     }
@@ -26,7 +27,8 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as AnthropicError {
             throw error
         } catch {
-            let mapped = map(error, path: request.uri.path, logger: context.logger)
+            let limit = request.uri.path.hasPrefix("/v1/") ? bodyLimit : context.maxUploadSize
+            let mapped = map(error, path: request.uri.path, bodyLimit: limit, logger: context.logger)
             switch APIDialect.of(path: request.uri.path) {
             case .openAI: throw mapped
             case .anthropic: throw AnthropicError(mapped)
@@ -35,7 +37,7 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The OpenAI error for any error thrown below.
-    private func map(_ error: any Error, path: String, logger: Logger) -> OpenAIError {
+    private func map(_ error: any Error, path: String, bodyLimit: Int, logger: Logger) -> OpenAIError {
         switch error {
         case let error as OpenAIError:
             return error
