@@ -17,8 +17,8 @@ the router is probed again (--cycles C repeats open, probe and close on the same
 memory kept for reuse from memory leaked). Prints a table and a JSON summary (also to --out
 FILE); exits 1 when a stream or a request failed.
 
-This process raises its open-file limit to the hard limit and the router inherits it: the router
-does not raise its own, and it needs two descriptors per stream (client and upstream).
+The router needs two descriptors per stream (client and upstream); it raises its open-file limit
+to the hard limit at start, and this process raises its own for the engine and the holder.
 
 Target (issue): 5,000 open streams on one router, p99 of a fresh small request under 50 ms.
 
