@@ -10,7 +10,11 @@ import Shared
 ///   - configuration: The resolved configuration.
 ///   - logger: The process logger.
 /// - Returns: The application, ready for `runService()`.
-func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+func buildApplication(
+    _ configuration: AgentConfiguration,
+    readiness: ServerReadiness = ServerReadiness(),
+    logger: Logger
+) async throws -> some ApplicationProtocol {
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream.verifying(with: configuration.clientTLS))
     let catalogue = ModelCatalogue(root: configuration.modelsDirectory)
     // One profile judges the models and sizes the ledger engines are placed with.
@@ -29,7 +33,6 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         client: client,
         logger: logger
     )
-    let readiness = ServerReadiness()
     let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub.verifying(with: configuration.clientTLS))
     let downloader = ModelDownloader(
         root: configuration.modelsDirectory,
@@ -44,7 +47,13 @@ func buildApplication(_ configuration: AgentConfiguration, logger: Logger) async
         logger: logger
     )
     let upstream = UpstreamClient(tls: configuration.clientTLS)
-    let router = buildRouter(configuration, state: state, engines: engines, forwarder: UpstreamForwarder(client: upstream))
+    let router = buildRouter(
+        configuration,
+        state: state,
+        engines: engines,
+        forwarder: UpstreamForwarder(client: upstream),
+        readiness: readiness
+    )
 
     var services: [any Service] = [
         upstream,
@@ -109,12 +118,13 @@ func buildRouter(
     _ configuration: AgentConfiguration,
     state: AgentState,
     engines: EnginePool,
-    forwarder: UpstreamForwarder
+    forwarder: UpstreamForwarder,
+    readiness: ServerReadiness = ServerReadiness()
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: APIErrorMiddleware(bodyLimit: configuration.bodyLimit))
     let auth = BearerAuthMiddleware<SwitchyardRequestContext>(secret: configuration.nodeToken)
-    NodeHealthController(state: state, engines: engines).addRoutes(to: router)
+    NodeHealthController(state: state, engines: engines, readiness: readiness).addRoutes(to: router)
     SystemController(report: configuration.detection, engines: engines).addRoutes(to: router, protectedBy: auth)
     NodeModelsController(state: state, report: configuration.detection, startedAt: Int(Date().timeIntervalSince1970)).addRoutes(
         to: router,

@@ -17,6 +17,7 @@ func buildApplication(
     _ configuration: RouterConfiguration,
     database: DatabaseQueue,
     metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
+    readiness: ServerReadiness = ServerReadiness(),
     logger: Logger
 ) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
     let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
@@ -36,7 +37,8 @@ func buildApplication(
         client: client,
         forwarder: UpstreamForwarder(client: upstream),
         hub: HubClient(client: hubClient, settings: configuration.hub),
-        requestLog: RequestLogStore(database: database)
+        requestLog: RequestLogStore(database: database),
+        readiness: readiness
     )
     var services: [any Service] = [
         upstream, HTTPClientService(client: client), HTTPClientService(client: hubClient),
@@ -46,6 +48,7 @@ func buildApplication(
             metrics: metrics,
             requestLog: RequestLogStore(database: database),
             interval: min(.seconds(2), configuration.heartbeatInterval),
+            readiness: readiness,
             logger: logger
         ),
         EndpointMonitor(
@@ -87,7 +90,8 @@ func buildRouter(
     client: HTTPClient,
     forwarder: UpstreamForwarder,
     hub: HubClient,
-    requestLog: RequestLogStore? = nil
+    requestLog: RequestLogStore? = nil,
+    readiness: ServerReadiness = ServerReadiness()
 ) -> Router<SwitchyardRequestContext> {
     let router = Router(context: SwitchyardRequestContext.self)
     router.add(middleware: APIErrorMiddleware(bodyLimit: configuration.bodyLimit))
@@ -112,7 +116,15 @@ func buildRouter(
     }
     .acceptingAPIKeyHeader()
 
-    router.get("health") { _, _ in HTTPResponse.Status.ok }
+    router.get("health") { _, _ in
+        // 503 from the moment a graceful shutdown begins, so load balancers stop sending.
+        guard await readiness.isDraining else { return Response(status: .ok) }
+        return Response(
+            status: .serviceUnavailable,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"draining"}"#))
+        )
+    }
     OpenAPIController(document: document).addRoutes(to: router)
     router.get("metrics") { _, _ in
         Response(

@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import Shared
 
 /// The router's background upkeep: gives up the requests waiting on nodes that went silent
 /// (``NodeRegistry/closeGatesOfSilentNodes()``), reloads API keys (so keys created or revoked
@@ -11,6 +12,9 @@ struct RouterMaintenanceService: Service {
     /// Where finished requests are written (nil: not kept).
     let requestLog: RequestLogStore?
     var interval: Duration = .seconds(2)
+    /// Once the router drains its listener is closed and heartbeats cannot arrive: silence then
+    /// says nothing about a node, so no gate is closed.
+    var readiness = ServerReadiness()
     let logger: Logger
 
     /// Writes the finished requests to the request log, and prunes it now and then. The write
@@ -34,7 +38,7 @@ struct RouterMaintenanceService: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
-                for node in await registry.closeGatesOfSilentNodes() {
+                for node in await readiness.isDraining ? [] : registry.closeGatesOfSilentNodes() {
                     logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
                 }
                 let queueDepths = await registry.queueDepths()

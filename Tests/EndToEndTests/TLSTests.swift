@@ -51,6 +51,14 @@ struct TLSTests {
             )
             _ = try await fleet.router.waitForLogLine(containing: "TLS certificate not trusted")
             _ = try await impostor.waitForLogLine(containing: "TLS certificate not trusted")
+            // A trusted certificate for another host name is refused too.
+            let misnamed = try await fleet.startAgent(
+                name: "misnamed",
+                extraArguments: serving(try ca.issue("misnamed", names: "DNS:elsewhere.example")) + trusting,
+                waitForRegistration: false
+            )
+            _ = try await fleet.router.waitForLogLine(containing: "TLS certificate does not name the host")
+            _ = try await misnamed.waitForLogLine(containing: "TLS certificate does not name the host")
             // An agent that does not trust the router's CA sends it nothing (the node token included).
             let doubter = try await fleet.startAgent(name: "doubter", extraArguments: serving(agentPair), waitForRegistration: false)
             _ = try await doubter.waitForLogLine(containing: "TLS certificate not trusted")

@@ -61,6 +61,7 @@ struct RawConnection {
                         for try await buffer in inbound { received += String(buffer: buffer) }
                     } catch let error as IOError where error.errnoCode == ECONNRESET {
                         // The server closed with bytes of ours unread: closed all the same.
+                        received += "<reset>"
                     }
                     // The server closed: did the sender get everything out first?
                     return Outcome(received: received, sentAll: finished.withLockedValue { $0 })

@@ -13,8 +13,8 @@ struct ServerLimitsTests {
     /// Small limits so the tests run quickly.
     static var limits: ServerLimits {
         var limits = ServerLimits()
-        limits.headTimeout = .milliseconds(300)
-        limits.bodyTimeout = .milliseconds(300)
+        limits.headTimeout = .seconds(1)
+        limits.bodyTimeout = .seconds(1)
         return limits
     }
 
@@ -27,6 +27,11 @@ struct ServerLimitsTests {
         let router = Router()
         router.get("ok") { _, _ in "ok" }
         router.post("echo") { request, _ in try await request.body.collect(upTo: 1 << 20) }
+        router.post("early") { _, _ in "answered before the body" }
+        router.get("slow") { _, _ in
+            try await Task.sleep(for: .milliseconds(1500))
+            return "slow"
+        }
         let port = NIOLockedValueBox(0)
         var logger = Logger(label: "limits")
         logger.logLevel = .critical
@@ -77,12 +82,9 @@ struct ServerLimitsTests {
 
     @Test func aHeadSentAByteAtATimeIsClosedAtTheHeadDeadline() async throws {
         try await withServer { port in
-            // 200 bytes at one per 20 ms would take 4 s; the deadline is 0.3 s.
-            let slow = try await RawConnection.exchange(
-                port: port,
-                Self.get.padding(toLength: 200, withPad: " ", startingAt: 0).map(String.init),
-                pause: .milliseconds(20)
-            )
+            // A head that never ends, a byte per 20 ms for 4 s; the deadline is 1 s.
+            let head = "GET /ok HTTP/1.1\r\nHost: test\r\nX-Slow: " + String(repeating: "a", count: 170)
+            let slow = try await RawConnection.exchange(port: port, head.map(String.init), pause: .milliseconds(20))
             #expect(!slow.sentAll && slow.received.isEmpty)
         }
     }
@@ -128,6 +130,25 @@ struct ServerLimitsTests {
                 if !served { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(served)
+        }
+    }
+
+    @Test func anAnswerBeforeItsBodyLeavesTheConnectionUnderTheHeadDeadline() async throws {
+        try await withServer { port in
+            // Answered at once; the body comes afterwards; then the client falls silent.
+            let head = "POST /early HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\n"
+            let early = try await RawConnection.exchange(port: port, [head, "0123456789"], pause: .milliseconds(100), limit: .seconds(5))
+            #expect(early.status == 200 && early.sentAll)
+        }
+    }
+
+    @Test func aPipelinedRequestIsAnsweredWhateverItsAnswerTakes() async throws {
+        try await withServer { port in
+            // The second answer takes longer than the head deadline: it runs under no deadline.
+            let slow = "GET /slow HTTP/1.1\r\nHost: test\r\n\r\n"
+            let both = try await RawConnection.exchange(port: port, [Self.get + slow], limit: .seconds(5))
+            #expect(both.received.components(separatedBy: "HTTP/1.1 200").count == 3, "\(both.received)")
+            #expect(both.received.hasSuffix("slow"))
         }
     }
 }

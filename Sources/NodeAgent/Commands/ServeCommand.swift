@@ -118,8 +118,9 @@ struct ServeCommand: AsyncParsableCommand {
             certificate: try network.certificate(),
             clientTLS: try network.clientTLS()
         )
-        let app = try await buildApplication(configuration, logger: logger)
-        try await app.runServiceOnEventLoops()
+        let readiness = ServerReadiness()
+        let app = try await buildApplication(configuration, readiness: readiness, logger: logger)
+        try await app.runServiceOnEventLoops(readiness: readiness, drain: network.drain(defaultDelay: 2))
     }
 
     /// Download limits and allowed origins from the options; hub endpoint and token from the environment.

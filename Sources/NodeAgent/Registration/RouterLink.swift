@@ -68,17 +68,22 @@ struct RouterLink: Service {
     }
 
     /// Sends heartbeats until the router answers 404 (re-register) or too many fail in a row.
+    /// The beat after a graceful shutdown began goes at once, so the router stops sending new
+    /// requests before the listener closes.
     private func heartbeat(nodeID: String, interval: Double) async throws {
         var misses = 0
+        var toldDraining = false
         while true {
-            try await Task.sleep(for: .seconds(max(0.2, interval)))
+            try await sleep(for: max(0.2, interval), unlessDrainingBegins: !toldDraining)
+            toldDraining = await readiness.isDraining
             let beat = NodeHeartbeat(
                 instanceID: state.instanceID,
                 inFlight: await engines.inFlight,
                 modelsVersion: await state.modelsVersion,
                 downloads: await downloader?.currentReports,
                 engines: await engines.reports(serving: await state.executableModels, logger: logger),
-                freeMemoryBytes: await engines.freeMemoryBytes
+                freeMemoryBytes: await engines.freeMemoryBytes,
+                draining: toldDraining ? true : nil
             )
             do {
                 let response = try await post("/v0/nodes/\(nodeID)/heartbeat", body: beat, timeout: .seconds(5))
@@ -98,6 +103,16 @@ struct RouterLink: Service {
                 if misses >= 3 { throw error }
             }
         }
+    }
+
+    /// Sleeps `seconds`, in tenths of a second when `watching`, waking early once draining began.
+    private func sleep(for seconds: Double, unlessDrainingBegins watching: Bool) async throws {
+        let end = ContinuousClock.now + .seconds(seconds)
+        while watching, ContinuousClock.now < end - .milliseconds(100) {
+            if await readiness.isDraining { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(until: end)
     }
 
     /// Fetches the registered models and lets the downloader act on them, one sync at a time.

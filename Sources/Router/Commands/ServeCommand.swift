@@ -81,11 +81,12 @@ struct ServeCommand: AsyncParsableCommand {
             clientTLS: try network.clientTLS()
         )
         let database = try RouterDatabase.open(in: configuration.dataDirectory)
-        let (app, generated) = try await buildApplication(configuration, database: database, logger: logger)
+        let readiness = ServerReadiness()
+        let (app, generated) = try await buildApplication(configuration, database: database, readiness: readiness, logger: logger)
         for secret in generated {
             print("Generated \(secret.name): \(secret.value)  (shown once; only the router's data directory keeps it)")
         }
-        try await app.runServiceOnEventLoops()
+        try await app.runServiceOnEventLoops(readiness: readiness, drain: network.drain(defaultDelay: 0))
     }
 
     static var defaultDataDirectory: String {

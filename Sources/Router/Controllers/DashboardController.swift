@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Shared
 
 /// The web dashboard (`/dashboard`): its page and assets, login and logout with the admin key
@@ -90,8 +91,9 @@ struct DashboardController<Context: ConnectionAwareRequestContext> {
         let body = ResponseBody { writer in
             let until = ContinuousClock.now + .seconds(300)
             let encoder = JSONEncoder()
-            // A client that left fails the next write, which ends the stream.
-            while ContinuousClock.now < until {
+            // A client that left fails the next write, which ends the stream; a router that
+            // drains ends it (the page reconnects, to another router behind a load balancer).
+            while ContinuousClock.now < until && !Task.isShuttingDownGracefully {
                 let json = try encoder.encode(await self.snapshot())
                 try await writer.write(ByteBuffer(string: "event: snapshot\ndata: \(String(decoding: json, as: UTF8.self))\n\n"))
                 try await Task.sleep(for: self.interval)

@@ -48,6 +48,8 @@ struct NodeStatus: Sendable, Equatable {
     var node: Node
     var online: Bool
     var inFlight: Int
+    /// The agent is shutting down gracefully: no new requests go there.
+    var draining = false
     /// The agent came back with a new instance in the last 30 s (engines cold, exclusions lifted).
     var restarting = false
     /// Models whose engine is warm there (reported, or assumed from requests sent), sorted.
@@ -58,8 +60,9 @@ struct NodeStatus: Sendable, Equatable {
     /// estimate (``FinishEstimate``), for models with measured speeds.
     var estimatedSeconds: [String: Double] = [:]
 
-    /// `online`, `restarting` or `offline`.
+    /// `online`, `draining`, `restarting` or `offline`.
     var state: String {
-        online ? (restarting ? "restarting" : "online") : "offline"
+        guard online else { return "offline" }
+        return draining ? "draining" : restarting ? "restarting" : "online"
     }
 }

@@ -89,6 +89,7 @@ actor NodeRegistry {
         )
         if let slot = slots[id] {
             entries[slot].lastSeen = ticks()
+            entries[slot].draining = false  // a registration is a fresh start
             gates[slot].open()
         }
         replace(node, seen: true)
@@ -119,6 +120,11 @@ actor NodeRegistry {
         entries[slot].lastSeen = ticks()
         gates[slot].open()  // heard from: requests sent now must not be given up
         entries[slot].freeMemory = beat.freeMemoryBytes
+        let draining = beat.draining == true
+        if draining && !entries[slot].draining {
+            logger.info("node draining: it finishes its requests and gets no new ones", metadata: ["node.id": "\(nodeID)"])
+        }
+        entries[slot].draining = draining
         if restarted { forgetEngines(nodeID: nodeID, slot: slot) }
         if let reports = beat.engines { recordEngines(reports, nodeID: nodeID, slot: slot) }
         if restarted {
@@ -222,6 +228,7 @@ actor NodeRegistry {
             node: node,
             online: isOnline(slot, heardSince: heardSince()),
             inFlight: entries[slot].inFlight,
+            draining: entries[slot].draining,
             restarting: recentlyRestarted,
             warmModels: warmModels(slot: slot),
             engines: engines[id],
@@ -253,7 +260,7 @@ actor NodeRegistry {
     /// The models with at least one online node they may be routed to, sorted.
     func onlineModels() -> [String] {
         let since = heardSince()
-        return candidates.filter { $0.value.contains { isOnline($0, heardSince: since) } }.keys.sorted()
+        return candidates.filter { $0.value.contains { isOnline($0, heardSince: since) && !entries[$0].draining } }.keys.sorted()
     }
 
     /// Whether any node ever advertised the model.

@@ -16,6 +16,9 @@ struct RoutingEntry {
     /// Memory the node's engines could load a model into without stopping another, as its
     /// last heartbeat said; nil when unknown.
     var freeMemory: Int64?
+    /// The agent said it is shutting down: it finishes its requests and gets no new one.
+    var draining = false
 
-    var hasFreeSlot: Bool { inFlight < capacity }
+    /// Whether a new request may go there now.
+    var hasFreeSlot: Bool { !draining && inFlight < capacity }
 }

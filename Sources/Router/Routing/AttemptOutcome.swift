@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Shared
 
 /// What one attempt at a node came to: DESIGN.md §3's failure taxonomy as one enum, decided by
@@ -39,8 +40,7 @@ enum AttemptOutcome: Equatable, Sendable {
     /// The outcome of an attempt that failed before the answer's head arrived.
     static func classify(error: any Error, clientLeft: Bool) -> AttemptOutcome {
         if clientLeft { return .clientLeft }
-        // EMFILE, ENFILE: the limit is the router's own; another node would fail the same way.
-        if let error = error as? IOError, [EMFILE, ENFILE].contains(error.errnoCode) { return .outOfDescriptors }
+        if isOutOfDescriptors(error) { return .outOfDescriptors }
         return .unreachable(reason: NetworkErrorSummary.describe(error))
     }
 
@@ -69,5 +69,13 @@ enum AttemptOutcome: Equatable, Sendable {
         case .busy, .failed, .unreachable, .nodeLost: true
         case .answered, .brokeOff, .outOfDescriptors, .clientLeft: false
         }
+    }
+
+    /// EMFILE or ENFILE: the limit is the router's own, and another node would fail the same
+    /// way. NIO's connector reports a failed `socket()` inside a `NIOConnectionError`.
+    static func isOutOfDescriptors(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return [EMFILE, ENFILE].contains(error.errnoCode) }
+        if let error = error as? NIOConnectionError { return error.connectionErrors.contains { isOutOfDescriptors($0.error) } }
+        return false
     }
 }

@@ -63,7 +63,8 @@ extension NodeRegistry {
                 var anyCandidate = false
                 for step in 0..<list.count {
                     let slot = list[start + step < list.count ? start + step : start + step - list.count]
-                    guard let lastSeen = entries[slot].lastSeen, lastSeen > since,
+                    // A draining node is no candidate at all: nothing waits for it either.
+                    guard let lastSeen = entries[slot].lastSeen, lastSeen > since, !entries[slot].draining,
                         excluded.isEmpty || !excluded.contains(entries[slot].id)
                     else { continue }
                     anyCandidate = true

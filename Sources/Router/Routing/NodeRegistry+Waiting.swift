@@ -18,7 +18,7 @@ extension NodeRegistry {
         let here = estimate.finish(entries[slot], slot, ahead: 0, warm: warmSlots.contains(slot))
         var quickest: Double?
         for other in list where other != slot && !entries[other].hasFreeSlot {
-            guard isOnline(other, heardSince: since), !excluded.contains(entries[other].id),
+            guard isOnline(other, heardSince: since), !entries[other].draining, !excluded.contains(entries[other].id),
                 estimate.finish(entries[other], other, ahead: waiting, warm: warmSlots.contains(other)) < here
             else { continue }
             quickest = min(quickest ?? .infinity, estimate.seconds(at: other))

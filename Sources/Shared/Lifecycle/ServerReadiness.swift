@@ -1,9 +1,12 @@
 import NIOCore
 
-/// Lets services wait until the HTTP server accepts connections (and learn its port).
+/// The server's lifecycle as its health endpoint and services see it: running (and on which
+/// port), then draining once a graceful shutdown began.
 public actor ServerReadiness {
     private var port: Int?
     private var waiters: [CheckedContinuation<Int, Never>] = []
+    /// Whether a graceful shutdown began: health answers 503 so load balancers stop sending.
+    public private(set) var isDraining = false
 
     /// Creates a readiness signal that is not yet set.
     public init() {}
@@ -20,5 +23,10 @@ public actor ServerReadiness {
     public func waitUntilRunning() async -> Int {
         if let port { return port }
         return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Marks the server as draining (for good).
+    public func beginDraining() {
+        isDraining = true
     }
 }

@@ -15,6 +15,9 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
     /// another (summed over its devices): where a model must start cold, the router prefers
     /// the node with the most.
     public var freeMemoryBytes: Int64?
+    /// True once the agent began a graceful shutdown: it finishes what it has, and the router
+    /// sends it nothing new (absent otherwise).
+    public var draining: Bool?
 
     public init(
         instanceID: String,
@@ -22,7 +25,8 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
         modelsVersion: String,
         downloads: [DownloadReport]? = nil,
         engines: [EngineReport]? = nil,
-        freeMemoryBytes: Int64? = nil
+        freeMemoryBytes: Int64? = nil,
+        draining: Bool? = nil
     ) {
         self.instanceID = instanceID
         self.inFlight = inFlight
@@ -30,13 +34,14 @@ public struct NodeHeartbeat: Codable, Sendable, Equatable {
         self.downloads = downloads
         self.engines = engines
         self.freeMemoryBytes = freeMemoryBytes
+        self.draining = draining
     }
 
     enum CodingKeys: String, CodingKey {
         case instanceID = "instance_id"
         case inFlight = "in_flight"
         case modelsVersion = "models_version"
-        case downloads, engines
+        case downloads, engines, draining
         case freeMemoryBytes = "free_memory_bytes"
     }
 }

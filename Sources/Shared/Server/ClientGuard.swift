@@ -5,13 +5,15 @@ import NIOHTTP1
 import NIOHTTPTypes
 
 /// Holds one server connection to ``ServerLimits``: a complete request head within
-/// `headTimeout` of the connection's opening or its previous answer (idle keep-alive
-/// connections and clients sending a byte at a time are closed alike), a body within
-/// `bodyTimeout`, and at most `maxConnections` connections per server: one more is answered
-/// 503 `too_many_connections` and closed. A request head the HTTP parser refuses (too large,
-/// too many fields, malformed) is answered 431 or 400 in the error envelope, not with a silent
-/// close.
+/// `headTimeout` of the connection's opening or of its last answer (idle keep-alive connections
+/// and clients sending a byte at a time are closed alike), a body within `bodyTimeout` of its
+/// head, and at most `maxConnections` connections per server: one more is answered 503
+/// `too_many_connections` and closed. A request head the HTTP parser refuses (too large, too
+/// many fields, malformed) is answered 431 or 400 in the error envelope, not with a silent close.
 ///
+/// Requests may be pipelined and an answer may come before its request's body was read (a 401
+/// to a POST): the guard counts requests read and answers written, and the connection is idle
+/// (the head deadline runs) only when every request read was answered and no body is arriving.
 /// It sits in each connection's pipeline after the HTTP/1 codec; all state is the connection's
 /// event loop's.
 final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -20,31 +22,28 @@ final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private enum State {
-        /// No request is being read; the head deadline runs.
-        case awaitingHead
-        /// A request's body is arriving; the body deadline runs.
-        case readingBody
-        /// The request has been read; the server takes its time to answer.
-        case answering
-        /// Over the connection limit: the first request is answered 503.
-        case refused
-        /// An answer of our own is on its way; the connection closes after it.
-        case closing
-    }
+    /// How long a refused connection may take to send the request its 503 answers, and how
+    /// long a connection answered by the guard is kept half-open for the client to read it.
+    static let refusalTimeout = TimeAmount.seconds(2)
 
     private let limits: ServerLimits
     private let connections: OpenConnections
     private let logger: Logger
-    private var state = State.awaitingHead
-    private var admitted = false
-    private var started = false
-    private var deadline: Scheduled<Void>?
+    private let deadline: ConnectionDeadline
+    /// Nil until the connection is admitted or refused.
+    private var admitted: Bool?
+    /// A request body is arriving (its head was read, its end not yet).
+    private var readingBody = false
+    /// Requests whose head was read and whose answer has not ended.
+    private var unanswered = 0
+    /// An answer of our own is on its way; everything else is ignored until the close.
+    private var closing = false
 
     init(limits: ServerLimits, connections: OpenConnections, logger: Logger) {
         self.limits = limits
         self.connections = connections
         self.logger = logger
+        self.deadline = ConnectionDeadline(logger: logger)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -66,66 +65,81 @@ final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
-        case (_, .closing):
-            return
-        case (.head, .refused):
-            refuse(context, with: .tooManyConnections(limit: connections.limit))
-            return
-        case (.head, _):
-            state = .readingBody
-            arm(context, after: limits.bodyTimeout, reason: "its request body was not complete")
-        case (.end, .readingBody):
-            state = .answering
-            disarm()
-        default:
+        guard !closing else { return }
+        switch unwrapInboundIn(data) {
+        case .head:
+            guard admitted == true else { return refuse(context, with: .tooManyConnections(limit: connections.limit)) }
+            unanswered += 1
+            readingBody = true
+            deadline.arm(context, after: limits.bodyTimeout, missed: "its request body was not complete")
+        case .body:
             break
+        case .end:
+            readingBody = false
+            settle(context)
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data), case .answering = state {
-            state = .awaitingHead
-            arm(context, after: limits.headTimeout, reason: "no complete request head arrived")
+        if case .end = unwrapOutboundIn(data), !closing, unanswered > 0 {
+            unanswered -= 1
+            settle(context)
         }
         context.write(data, promise: promise)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError, case .awaitingHead = state else {
+        // Bytes the client still sends after our answer (the rest of an oversized head) fail
+        // the parser again: ignored until the close.
+        if closing { return }
+        // Our own answer only between requests: never into the middle of another answer.
+        guard let parserError = error as? HTTPParserError, !closing, unanswered == 0, admitted == true else {
             context.fireErrorCaught(error)
             return
         }
         refuse(context, with: parserError == .headerOverflow ? .headerTooLarge(limits) : .malformedRequest())
     }
 
+    /// The deadline after a request or an answer ended: the body's while one arrives (already
+    /// running), none while answers are owed, the next head's when the connection is idle.
+    private func settle(_ context: ChannelHandlerContext) {
+        guard !readingBody else { return }
+        if unanswered > 0 {
+            deadline.disarm()
+        } else {
+            deadline.arm(context, after: limits.headTimeout, missed: "no complete request head arrived")
+        }
+    }
+
     /// Admits the connection (once) and starts its head deadline.
     private func start(_ context: ChannelHandlerContext) {
-        guard !started else { return }
-        started = true
+        guard admitted == nil else { return }
         admitted = connections.admit()
-        if !admitted {
-            state = .refused
+        if admitted == true {
+            deadline.arm(context, after: limits.headTimeout, missed: "no complete request head arrived")
+        } else {
             if connections.shouldReportRefusal() {
                 logger.warning("refusing connections: \(connections.limit) are open (--max-connections)")
             }
+            deadline.arm(context, after: min(limits.headTimeout, Self.refusalTimeout), missed: "a refused client sent no request")
         }
-        arm(context, after: limits.headTimeout, reason: "no complete request head arrived")
     }
 
     private func stop() {
-        disarm()
-        if admitted {
+        deadline.cancel()
+        if admitted == true {
             admitted = false
             connections.release()
         }
     }
 
-    /// Answers `error` without involving the application, then closes the connection.
+    /// Answers `error` without involving the application, then closes the connection: first
+    /// its sending side, so the client reads the answer (a full close with its bytes unread
+    /// would reset the connection and lose the answer), then the rest after a short linger.
     private func refuse(_ context: ChannelHandlerContext, with error: OpenAIError) {
-        state = .closing
-        disarm()
+        closing = true
+        deadline.arm(context, after: Self.refusalTimeout, missed: "the client did not close after its refusal")
         var fields = error.headers
         fields[.contentType] = "application/json"
         fields[.connection] = "close"
@@ -133,20 +147,8 @@ final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
         fields[.contentLength] = String(body.readableBytes)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: error.status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-    }
-
-    private func arm(_ context: ChannelHandlerContext, after timeout: TimeAmount, reason: String) {
-        disarm()
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [logger] in
-            logger.debug("connection closed: \(reason) within \(timeout.nanoseconds / 1_000_000_000) s")
-            loopBound.value.close(promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            context.close(mode: .output, promise: nil)
         }
-    }
-
-    private func disarm() {
-        deadline?.cancel()
-        deadline = nil
     }
 }

@@ -25,12 +25,29 @@ public struct NetworkOptions: ParsableArguments {
     @Option(help: "Seconds a request has to send its whole body.")
     public var bodyTimeout = Double(ServerLimits().bodyTimeout.nanoseconds) / 1e9
 
+    @Option(
+        help: """
+            On SIGTERM, seconds health answers 503 while connections are still accepted, for a load balancer \
+            (and, for an agent, the router) to notice (default: router 0, agent 2).
+            """
+    )
+    public var drainDelay: Double?
+
+    @Option(help: "On SIGTERM, seconds requests and streams in flight get to finish before they are cut.")
+    public var drainTimeout = 30.0
+
     public init() {}
 
     public func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-        guard headTimeout > 0, bodyTimeout > 0 else { throw ValidationError("--head-timeout and --body-timeout must be positive") }
+        let day = 86_400.0
+        guard (0.001...day).contains(headTimeout), (0.001...day).contains(bodyTimeout) else {
+            throw ValidationError("--head-timeout and --body-timeout must be between 0.001 and 86400 seconds")
+        }
+        guard (0...day).contains(drainDelay ?? 0), (0.001...day).contains(drainTimeout), drainTimeout > drainDelay ?? 0 else {
+            throw ValidationError("--drain-delay and --drain-timeout must be between 0 and 86400 seconds, the timeout longer than the delay")
+        }
     }
 
     /// Raises the open-file limit as far as allowed and warns when `--max-connections` could
@@ -42,6 +59,14 @@ public struct NetworkOptions: ParsableArguments {
                 "the open-file limit (\(available)) allows about \((available - 64) / 2) proxied connections, below --max-connections \(maxConnections): raise it (ulimit -n)"
             )
         }
+    }
+
+    /// How the server stops on SIGTERM, with `defaultDelay` seconds unless `--drain-delay` says.
+    public func drain(defaultDelay: Double) -> DrainSettings {
+        var drain = DrainSettings()
+        drain.delay = .milliseconds(Int64((drainDelay ?? min(defaultDelay, drainTimeout / 2)) * 1000))
+        drain.timeout = .milliseconds(Int64(drainTimeout * 1000))
+        return drain
     }
 
     /// The connection limits the options ask for.
@@ -65,6 +90,7 @@ public struct NetworkOptions: ParsableArguments {
     /// - Throws: ``TLSFileError`` when the CA file holds no readable certificate.
     public func clientTLS() throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
         guard let caFile else { return configuration }
         let authorities = (try? NIOSSLCertificate.fromPEMFile(caFile)) ?? []
         guard !authorities.isEmpty else { throw TLSFileError(path: caFile, problem: "holds no readable PEM certificate") }

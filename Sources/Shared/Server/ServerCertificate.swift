@@ -54,6 +54,7 @@ public final class ServerCertificate: Sendable {
             certificateChain: identity.chain.map { .certificate($0) },
             privateKey: .privateKey(identity.key)
         )
+        configuration.minimumTLSVersion = .tlsv12
         configuration.sslContextCallback = { [current] _, promise in
             let identity = current.withLockedValue { $0 }
             var override = NIOSSLContextConfigurationOverride()

@@ -23,12 +23,12 @@ struct PrivateCA {
         ])
     }
 
-    /// Issues a certificate for loopback named `leaf`, with a fresh key and serial; issuing the
-    /// same name again replaces its files (a renewal).
-    func issue(_ leaf: String) throws -> (certificate: URL, key: URL) {
+    /// Issues a certificate named `leaf` for `names` (loopback by default), with a fresh key and
+    /// serial; issuing the same leaf again replaces its files (a renewal).
+    func issue(_ leaf: String, names: String = "DNS:localhost,IP:127.0.0.1") throws -> (certificate: URL, key: URL) {
         let (certificate, key) = (directory.appendingPathComponent("\(leaf).pem"), directory.appendingPathComponent("\(leaf).key"))
         let (request, extensions) = (directory.appendingPathComponent("\(leaf).csr"), directory.appendingPathComponent("\(leaf).ext"))
-        try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(to: extensions, atomically: true, encoding: .utf8)
+        try "subjectAltName=\(names)\n".write(to: extensions, atomically: true, encoding: .utf8)
         try Self.openssl([
             "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", key.path, "-out", request.path, "-subj", "/CN=\(leaf)",
