@@ -70,6 +70,8 @@ final class Fleet: @unchecked Sendable {
                 "--models-dir", (modelsDirectory ?? environment.modelsDirectory).path,
                 "--llama-server", (llamaServer ?? environment.llamaServer).path,
                 "--log-dir", directory.appendingPathComponent("\(name)-engines").path,
+                // Stopped at the end of every test: no drain delay unless a test asks for one.
+                "--drain-delay", "0",
             ] + extraArguments,
             environment: extra
         )
