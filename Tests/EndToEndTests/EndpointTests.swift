@@ -35,6 +35,16 @@ struct EndpointTests {
         Set(try JSONDecoder().decode(ModelListDocument.self, from: Data(try await fleet.call(.GET, "/v1/models").body.utf8)).data.map(\.id))
     }
 
+    /// Anthropic's error document.
+    struct AnthropicErrorDocument: Decodable {
+        struct Detail: Decodable {
+            var type: String
+            var message: String
+        }
+        var type: String
+        var error: Detail
+    }
+
     struct ModelListDocument: Decodable {
         struct Entry: Decodable { var id: String }
         var data: [Entry]
@@ -82,6 +92,11 @@ struct EndpointTests {
             // Clients reach all models through the one router.
             #expect(try await Self.models(fleet) == [chat, Self.routed, TestEnvironment.embeddingModel])
             #expect(try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(chat)).status == 200)
+            // The endpoint's own error on Anthropic's API comes back in Anthropic's shape.
+            let badMessage = #"{"model": "\#(chat)", "max_tokens": "many", "messages": [{"role": "user", "content": "Hi"}]}"#
+            let refused = try await fleet.call(.POST, "/v1/messages", json: badMessage, headers: ["anthropic-version": "2023-06-01"])
+            let told = try JSONDecoder().decode(AnthropicErrorDocument.self, from: Data(refused.body.utf8))
+            #expect(refused.status == 400 && told.type == "error" && told.error.type == "invalid_request_error", "\(refused.body)")
             let first = try await fleet.call(.POST, "/v1/chat/completions", json: Self.chat(Self.routed))
             #expect(first.status == 200, "\(first.body)")
             let embedding = #"{"model": "\#(TestEnvironment.embeddingModel)", "input": "trains"}"#

@@ -80,27 +80,11 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
     /// would count against this one. On Anthropic's endpoints, errors take Anthropic's shape
     /// (llama-server answers OpenAI's everywhere).
     private static func engineError(_ answer: UpstreamAnswer, route: InferenceRoute) async -> any Error {
-        let body = await collect(answer)
+        let body = await answer.collect()
         let told = AnthropicError(status: .init(code: Int(answer.status.code)), engineBody: body)
         guard answer.status == .notImplemented else { return told }
         let error = OpenAIError.invalidRequest(told.message, param: "model", code: "model_not_supported")
         return route.dialect == .anthropic ? AnthropicError(error) : error
-    }
-
-    /// An engine's error answer, read whole (64 KiB at most).
-    private static func collect(_ answer: UpstreamAnswer) async -> ByteBuffer {
-        switch answer.body {
-        case .whole(let body):
-            return body
-        case .streaming(let body):
-            var collected = ByteBuffer()
-            do {
-                for try await chunk in body where collected.readableBytes < 1 << 16 { collected.writeImmutableBuffer(chunk) }
-            } catch {
-                body.cancel()
-            }
-            return collected
-        }
     }
 
     /// Whether the model's kind answers the endpoint: embedding models only `/v1/embeddings`,

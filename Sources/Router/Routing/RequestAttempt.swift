@@ -54,6 +54,9 @@ struct RequestAttempt: Sendable {
             await finish(outcome, logger: logger)
             return nil
         }
+        if status >= 400, request.route.dialect == .anthropic, lease.credential != .nodeToken {
+            throw await retold(answer, outcome: outcome, logger: logger)
+        }
         let firstByte = ContinuousClock.now - request.arrived
         router.metrics.firstByte(model: request.model, after: firstByte)
         let extra: HTTPFields = [
@@ -73,6 +76,24 @@ struct RequestAttempt: Sendable {
             )
             await finish(AttemptOutcome.classify(relay: relay), logger: logger)
         }
+    }
+
+    /// An endpoint's error answer on Anthropic's API, retold in Anthropic's shape: endpoints
+    /// answer in their own (llama-server: OpenAI's); agents translate theirs themselves. The
+    /// attempt is finished.
+    private func retold(_ answer: UpstreamAnswer, outcome: AttemptOutcome, logger: Logger) async -> AnthropicError {
+        let error = AnthropicError(status: .init(code: Int(answer.status.code)), engineBody: await answer.collect())
+        let elapsed = ContinuousClock.now - request.arrived
+        router.metrics.requestFinished(
+            model: request.model,
+            node: lease.nodeID,
+            status: Int(answer.status.code),
+            duration: elapsed,
+            firstByte: elapsed,
+            usage: nil
+        )
+        await finish(outcome, logger: logger)
+        return error
     }
 
     /// Gives the slot back, excluding the model on the node when the outcome is the node's

@@ -31,6 +31,23 @@ public struct UpstreamAnswer: Sendable {
     /// without a `Content-Length`, are relayed as they arrive).
     public static let wholeBodyLimit = 1 << 20
 
+    /// The body read whole, for an error answer to be retold (its first 64 KiB; the rest is
+    /// dropped and the stream cancelled).
+    public func collect() async -> ByteBuffer {
+        switch body {
+        case .whole(let body):
+            return body
+        case .streaming(let body):
+            var collected = ByteBuffer()
+            do {
+                for try await chunk in body where collected.readableBytes < 1 << 16 { collected.writeImmutableBuffer(chunk) }
+            } catch {
+                body.cancel()
+            }
+            return collected
+        }
+    }
+
     /// Reads and drops what is left of the body (so the connection can be reused), giving up
     /// on bodies over 1 MiB.
     public func discard() async {
