@@ -135,7 +135,8 @@ func buildRouter(
         engines: engines,
         forwarder: forwarder,
         bodyLimit: configuration.bodyLimit,
-        responseTimeout: configuration.responseTimeout
+        responseTimeout: configuration.responseTimeout,
+        admission: NodeAdmission(capacity: state.capacity)
     ).addRoutes(to: router, protectedBy: auth)
     return router
 }

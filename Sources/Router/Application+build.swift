@@ -142,7 +142,8 @@ func buildRouter(
         metrics: metrics,
         nodeToken: secrets.nodeToken,
         firstByteTimeout: configuration.firstByteTimeout,
-        maxAttempts: configuration.maxAttempts
+        maxAttempts: configuration.maxAttempts,
+        busyPatience: configuration.registry.queueTimeout
     )
     InferenceController(
         router: requestRouter,

@@ -14,6 +14,9 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
     let bodyLimit: Int
     /// Time allowed until the engine's response head (a non-streaming answer arrives whole).
     let responseTimeout: TimeAmount
+    /// The node's places: taken before the engine is asked, given back when the answer ended
+    /// (before its last bytes leave, so the sender never sees the place still taken).
+    let admission: NodeAdmission
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
         router.group("v1").add(middleware: auth).addInferenceRoutes(bodyLimit: bodyLimit, forward)
@@ -24,20 +27,25 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
             throw OpenAIError.modelNotFound(inference.fields.model)
         }
         try Self.check(model, accepts: inference.route)
+        guard admission.tryAdmit() else { throw OpenAIError.nodeBusy(capacity: admission.capacity) }
+        var relaying = false
+        defer { if !relaying { admission.release() } }
         // A client that leaves while the engine loads, prefills or generates cancels the request.
         let watch = ClientDisconnectWatch(connection: context.connectionCloseNotifier())
         let upstream = try await watch.cancellingOnClose { try await send(inference, to: model, logger: context.logger) }
-        let engines = self.engines
+        let (engines, admission) = (self.engines, self.admission)
         if upstream.status == .notImplemented || (inference.route.dialect == .anthropic && upstream.status.code >= 400) {
             await engines.checkin(model)
             throw await Self.engineError(upstream, route: inference.route)
         }
+        relaying = true
         // Behind a router, a broken engine stream must reach it as a broken stream (it excludes
         // the node and tells the client); the router writes the client's error event.
         return await forwarder.relay(upstream, watch: watch, stream: inference.fields.stream, logger: context.logger, failure: .dropConnection) {
             _,
             _ in
             await engines.checkin(model)
+            admission.release()
         }
     }
 

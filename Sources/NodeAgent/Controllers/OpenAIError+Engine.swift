@@ -12,4 +12,15 @@ extension OpenAIError {
             retryAfter: retryAfter
         )
     }
+
+    /// 503: the node runs as many requests as its capacity (routers try another node or wait).
+    static func nodeBusy(capacity: Int) -> OpenAIError {
+        OpenAIError(
+            status: .serviceUnavailable,
+            message: "This node is running \(capacity) requests, its capacity. Retry shortly.",
+            type: "server_error",
+            code: "node_busy",
+            retryAfter: 1
+        )
+    }
 }

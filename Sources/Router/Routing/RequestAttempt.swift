@@ -15,11 +15,20 @@ struct RequestAttempt: Sendable {
     let request: RoutedRequest
     let router: RequestRouter
 
-    /// Sends the request; returns the response that relays the node's answer, or nil when the
-    /// request should move on to another node (the attempt is then finished). `waiting` gains
-    /// the time spent at the node before its answer.
+    /// What an attempt came to, for the request router.
+    enum Result {
+        /// The response that relays the node's answer.
+        case answered(Response)
+        /// The node said it is busy (429, 503): another node, or this one a little later.
+        case busy
+        /// The node failed: another node (the attempt counts).
+        case failed
+    }
+
+    /// Sends the request; returns the node's answer, or why the request should move on (the
+    /// attempt is then finished). `waiting` gains the time spent at the node before its answer.
     /// - Throws: `CancellationError` when the client left.
-    func run(watch: ClientDisconnectWatch, waiting: inout Duration, logger: Logger) async throws -> Response? {
+    func run(watch: ClientDisconnectWatch, waiting: inout Duration, logger: Logger) async throws -> Result {
         let sent = ContinuousClock.now
         let answer: UpstreamAnswer
         do {
@@ -44,7 +53,7 @@ struct RequestAttempt: Sendable {
                 logger.error("out of file descriptors: raise the open-file limit (ulimit -n) or lower --max-connections")
                 throw RoutingError.routerOverloaded
             }
-            return nil
+            return .failed
         }
         waiting += .now - sent
         let status = answer.status.code
@@ -52,7 +61,8 @@ struct RequestAttempt: Sendable {
         guard !outcome.triesAnotherNode else {
             await answer.discard()
             await finish(outcome, logger: logger)
-            return nil
+            if case .busy = outcome { return .busy }
+            return .failed
         }
         if status >= 400, request.route.dialect == .anthropic, lease.credential != .nodeToken {
             throw await retold(answer, outcome: outcome, logger: logger)
@@ -63,7 +73,14 @@ struct RequestAttempt: Sendable {
             .requestID: request.requestID, .routerTime: (.now - request.arrived - waiting).millisecondsText,
         ]
         let failure = StreamFailure.errorEvent(request.route.dialect)
-        return await router.forwarder.relay(answer, watch: watch, stream: request.stream, extraHeaders: extra, logger: logger, failure: failure) {
+        let response = await router.forwarder.relay(
+            answer,
+            watch: watch,
+            stream: request.stream,
+            extraHeaders: extra,
+            logger: logger,
+            failure: failure
+        ) {
             relay,
             usage in
             router.metrics.requestFinished(
@@ -76,6 +93,7 @@ struct RequestAttempt: Sendable {
             )
             await finish(AttemptOutcome.classify(relay: relay), logger: logger)
         }
+        return .answered(response)
     }
 
     /// An endpoint's error answer on Anthropic's API, retold in Anthropic's shape: endpoints

@@ -5,7 +5,10 @@ import Shared
 
 /// Routes one inference request: leases a slot on a node that serves the model (waiting in
 /// the model's queue when all are busy) and runs ``RequestAttempt``s until one answers or the
-/// bounded retries run out (DESIGN.md §3).
+/// bounded retries run out (DESIGN.md §3). A node that says it is busy (429, 503: its own count
+/// is the arbiter of its capacity, whoever else sends to it) is no failure: the request tries
+/// the other nodes, then comes back to the busy ones a little later, for as long as it could
+/// have waited in the queue.
 struct RequestRouter: Sendable {
     let registry: NodeRegistry
     let forwarder: UpstreamForwarder
@@ -16,18 +19,27 @@ struct RequestRouter: Sendable {
     let firstByteTimeout: TimeAmount
     /// Nodes tried per request at most.
     let maxAttempts: Int
+    /// How long a request whose nodes all say they are busy keeps asking them.
+    var busyPatience: Duration = .seconds(30)
 
     /// The node's answer as the client's response.
     /// - Throws: ``RoutingError`` (no node, queue full or timed out, every attempt failed);
     ///   `CancellationError` when the client left.
     func route(_ request: RoutedRequest, watch: ClientDisconnectWatch, logger: Logger) async throws -> Response {
-        var tried: Set<String> = []
+        var (tried, busy): (Set<String>, Set<String>) = ([], [])  // failed this request; said busy this round
         var waiting = Duration.zero  // in the queue and on nodes: not the router's own time
+        var pause = Duration.milliseconds(50)
         while tried.count < maxAttempts {
             let lease: NodeLease
             let queued = ContinuousClock.now
             do {
-                lease = try await registry.lease(model: request.model, excluding: tried, session: request.session, watch: watch)
+                lease = try await registry.lease(model: request.model, excluding: tried.union(busy), session: request.session, watch: watch)
+            } catch let error as RoutingError where !busy.isEmpty && !error.isQueueFull {
+                // Every other candidate failed or is busy: ask the busy ones again a little later.
+                guard ContinuousClock.now + pause < request.arrived + busyPatience else { throw RoutingError.queueTimeout(model: request.model) }
+                try await Task.sleep(for: pause)
+                (busy, pause) = ([], min(pause * 2, .milliseconds(800)))
+                continue
             } catch let error as RoutingError where !tried.isEmpty && !error.isQueueFull {
                 break  // every candidate failed already: report the upstream failure
             }
@@ -41,10 +53,11 @@ struct RequestRouter: Sendable {
                 metrics.coldStart(model: request.model, node: lease.nodeID)
             }
             if let placement = lease.session { metrics.session(model: request.model, placement) }
-            tried.insert(lease.nodeID)
             let attempt = RequestAttempt(lease: lease, request: request, router: self)
-            if let response = try await attempt.run(watch: watch, waiting: &waiting, logger: logger) {
-                return response
+            switch try await attempt.run(watch: watch, waiting: &waiting, logger: logger) {
+            case .answered(let response): return response
+            case .busy: busy.insert(lease.nodeID)
+            case .failed: tried.insert(lease.nodeID)
             }
         }
         throw RoutingError.upstreamFailed

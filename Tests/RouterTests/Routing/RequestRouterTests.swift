@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import Prometheus
@@ -11,11 +12,18 @@ import Testing
 /// One request through the request router to real loopback "nodes": each attempt ends exactly
 /// once, its slot is given back, and only the node's own faults exclude it.
 @Suite struct RequestRouterTests {
-    /// A node that answers every inference request with `status`; reports its port once it listens.
-    static func node(answering status: HTTPResponse.Status, listening: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+    /// A node that answers inference requests with `statuses` in turn (the last one from then
+    /// on); reports its port once it listens.
+    static func node(answering statuses: [HTTPResponse.Status], listening: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router()
+        let answered = NIOLockedValueBox(0)
         router.post("v1/chat/completions") { _, _ in
-            Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+            let turn = answered.withLockedValue { answered in
+                defer { answered += 1 }
+                return answered
+            }
+            let status = statuses[min(turn, statuses.count - 1)]
+            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
         }
         return Application(
             router: router,
@@ -29,6 +37,16 @@ import Testing
     /// request router over them.
     func withNodes(
         _ statuses: [HTTPResponse.Status],
+        busyPatience: Duration = .seconds(30),
+        _ test: @escaping @Sendable (RequestRouter, [String]) async throws -> Void
+    ) async throws {
+        try await withNodes(statuses.map { [$0] }, busyPatience: busyPatience, test)
+    }
+
+    /// The same with nodes that answer a sequence of statuses each.
+    func withNodes(
+        _ statuses: [[HTTPResponse.Status]],
+        busyPatience: Duration = .seconds(30),
         _ test: @escaping @Sendable (RequestRouter, [String]) async throws -> Void
     ) async throws {
         let upstream = UpstreamClient()
@@ -56,7 +74,8 @@ import Testing
                 metrics: RouterMetrics(registry: PrometheusCollectorRegistry()),
                 nodeToken: "node",
                 firstByteTimeout: .seconds(5),
-                maxAttempts: 3
+                maxAttempts: 3,
+                busyPatience: busyPatience
             )
             try await test(router, ids)
             group.cancelAll()
@@ -112,9 +131,20 @@ import Testing
         }
     }
 
+    @Test func aBusyNodeIsAskedAgainUntilItTakesTheRequest() async throws {
+        // The node's own count says busy twice (another router, a direct client), then answers.
+        try await withNodes([[.serviceUnavailable, .tooManyRequests, .ok]]) { router, ids in
+            let response = try await router.route(Self.request(), watch: ClientDisconnectWatch(connection: nil), logger: Logger(label: "test"))
+            #expect(response.status == .ok)
+            #expect(try await Self.drain(response) == #"{"ok":true}"#)
+            let status = try #require(await router.registry.node(ids[0]))
+            #expect(status.node.excluded.isEmpty && status.inFlight == 0)
+        }
+    }
+
     @Test func busyNodesAreSkippedButNotExcluded() async throws {
-        try await withNodes([.serviceUnavailable, .tooManyRequests]) { router, ids in
-            await #expect(throws: RoutingError.upstreamFailed) {
+        try await withNodes([.serviceUnavailable, .tooManyRequests], busyPatience: .milliseconds(300)) { router, ids in
+            await #expect(throws: RoutingError.queueTimeout(model: "m")) {
                 _ = try await router.route(Self.request(), watch: ClientDisconnectWatch(connection: nil), logger: Logger(label: "test"))
             }
             for id in ids {
