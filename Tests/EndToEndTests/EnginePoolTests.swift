@@ -10,8 +10,9 @@ struct EnginePoolTests {
     static let embedding = #"{"model": "\#(TestEnvironment.embeddingModel)", "input": "hello"}"#
 
     @Test func tenConcurrentFirstRequestsStartOneEngine() async throws {
-        try await withFleet { fleet in
-            let agent = try #require(fleet.agents.first)
+        try await withFleet(agents: 0) { fleet in
+            // Ten places, so the agent admits all ten (past its slots it would answer 503 node_busy).
+            let agent = try await fleet.startAgent(name: "agent-1", extraArguments: ["--slots", "10"])
             #expect(EngineProcesses.of(agent).isEmpty)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 {
