@@ -136,7 +136,7 @@ func buildRouter(
         forwarder: forwarder,
         bodyLimit: configuration.bodyLimit,
         responseTimeout: configuration.responseTimeout,
-        admission: NodeAdmission(capacity: state.capacity)
+        admission: Admission(limit: state.capacity)
     ).addRoutes(to: router, protectedBy: auth)
     return router
 }

@@ -16,7 +16,7 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
     let responseTimeout: TimeAmount
     /// The node's places: taken before the engine is asked, given back when the answer ended
     /// (before its last bytes leave, so the sender never sees the place still taken).
-    let admission: NodeAdmission
+    let admission: Admission
 
     func addRoutes(to router: Router<Context>, protectedBy auth: BearerAuthMiddleware<Context>) {
         router.group("v1").add(middleware: auth).addInferenceRoutes(bodyLimit: bodyLimit, forward)
@@ -27,7 +27,12 @@ struct NodeInferenceController<Context: ConnectionAwareRequestContext> {
             throw OpenAIError.modelNotFound(inference.fields.model)
         }
         try Self.check(model, accepts: inference.route)
-        guard admission.tryAdmit() else { throw OpenAIError.nodeBusy(capacity: admission.capacity) }
+        guard admission.tryAdmit() else {
+            if admission.shouldReportRefusal() {
+                context.logger.notice("node busy: refusing requests past its \(admission.limit) places (--slots)")
+            }
+            throw OpenAIError.nodeBusy(capacity: admission.limit)
+        }
         var relaying = false
         defer { if !relaying { admission.release() } }
         // A client that leaves while the engine loads, prefills or generates cancels the request.

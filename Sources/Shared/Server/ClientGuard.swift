@@ -27,7 +27,7 @@ final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
     static let refusalTimeout = TimeAmount.seconds(2)
 
     private let limits: ServerLimits
-    private let connections: OpenConnections
+    private let connections: Admission
     private let logger: Logger
     private let deadline: ConnectionDeadline
     /// Nil until the connection is admitted or refused.
@@ -39,7 +39,7 @@ final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// An answer of our own is on its way; everything else is ignored until the close.
     private var closing = false
 
-    init(limits: ServerLimits, connections: OpenConnections, logger: Logger) {
+    init(limits: ServerLimits, connections: Admission, logger: Logger) {
         self.limits = limits
         self.connections = connections
         self.logger = logger
@@ -115,7 +115,7 @@ final class ClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Admits the connection (once) and starts its head deadline.
     private func start(_ context: ChannelHandlerContext) {
         guard admitted == nil else { return }
-        admitted = connections.admit()
+        admitted = connections.tryAdmit()
         if admitted == true {
             deadline.arm(context, after: limits.headTimeout, missed: "no complete request head arrived")
         } else {

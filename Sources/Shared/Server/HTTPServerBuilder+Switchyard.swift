@@ -13,7 +13,7 @@ extension HTTPServerBuilder {
         certificate: ServerCertificate? = nil,
         logger: Logger
     ) throws -> HTTPServerBuilder {
-        let connections = OpenConnections(limit: limits.maxConnections)
+        let connections = Admission(limit: limits.maxConnections)
         let http = HTTPServerBuilder.http1(
             configuration: .init(
                 additionalChannelHandlers: [

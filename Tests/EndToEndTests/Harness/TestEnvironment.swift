@@ -60,8 +60,13 @@ extension TestEnvironment {
     /// Runs one of the built executables with `arguments` and returns what it printed.
     /// - Throws: ``HarnessError`` when it exits with a non-zero status.
     func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        try Self.output(of: binDirectory.appendingPathComponent(executable), arguments, environment: environment)
+    }
+
+    /// Runs `executable` to its end and returns what it printed; throws when it fails.
+    static func output(of executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent(executable)
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
@@ -71,7 +76,7 @@ extension TestEnvironment {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw HarnessError("\(executable) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+            throw HarnessError("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
         }
         return String(decoding: data, as: UTF8.self)
     }
