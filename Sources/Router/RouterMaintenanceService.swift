@@ -38,6 +38,7 @@ struct RouterMaintenanceService: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
+                if await readiness.isDraining { await registry.freezeLiveness() }
                 for node in await readiness.isDraining ? [] : registry.closeGatesOfSilentNodes() {
                     logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
                 }

@@ -15,12 +15,14 @@ extension OpenAIError {
 
     /// 503: the node runs as many requests as its capacity (routers try another node or wait).
     static func nodeBusy(capacity: Int) -> OpenAIError {
-        OpenAIError(
+        var error = OpenAIError(
             status: .serviceUnavailable,
             message: "This node is running \(capacity) requests, its capacity. Retry shortly.",
             type: "server_error",
             code: "node_busy",
             retryAfter: 1
         )
+        error.headers[HTTPField.Name(NodeBusy.header)!] = "1"
+        return error
     }
 }

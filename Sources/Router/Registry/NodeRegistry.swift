@@ -43,6 +43,8 @@ actor NodeRegistry {
     /// When each node last came back with a new instance ID (its agent restarted), in ticks.
     var restartedAt: [String: Int64] = [:]
     var nextTicket: UInt64 = 0
+    /// When liveness stopped being judged (``freezeLiveness()``); nil while the router runs.
+    var livenessFrozenAt: Int64?
     let settings: RegistrySettings
     let store: NodeStore?
     let logger: Logger
@@ -244,7 +246,13 @@ actor NodeRegistry {
 
     /// The tick before which a node last heard from is offline.
     func heardSince() -> Int64 {
-        ticks() - Self.nanoseconds(settings.offlineAfter)
+        (livenessFrozenAt ?? ticks()) - Self.nanoseconds(settings.offlineAfter)
+    }
+
+    /// Stops the clock of liveness (once): a draining router hears no heartbeats (its listener
+    /// is closed), so nodes are judged as they were when the drain began.
+    func freezeLiveness() {
+        if livenessFrozenAt == nil { livenessFrozenAt = ticks() }
     }
 
     /// Nanoseconds since the registry started: what ``RoutingEntry/lastSeen`` holds.

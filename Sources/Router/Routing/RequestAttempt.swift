@@ -19,7 +19,8 @@ struct RequestAttempt: Sendable {
     enum Result {
         /// The response that relays the node's answer.
         case answered(Response)
-        /// The node said it is busy (429, 503): another node, or this one a little later.
+        /// The node said it is full (its own count, the arbiter of its capacity): another node,
+        /// or this one a little later.
         case busy
         /// The node failed: another node (the attempt counts).
         case failed
@@ -61,7 +62,9 @@ struct RequestAttempt: Sendable {
         guard !outcome.triesAnotherNode else {
             await answer.discard()
             await finish(outcome, logger: logger)
-            if case .busy = outcome { return .busy }
+            // Only the agent's own "full" is asked again; any other 429/503 (an engine that cannot
+            // start, a provider's rate limit) moves the request on, the node kept.
+            if case .busy = outcome, answer.headers.contains(name: NodeBusy.header) { return .busy }
             return .failed
         }
         if status >= 400, request.route.dialect == .anthropic, lease.credential != .nodeToken {

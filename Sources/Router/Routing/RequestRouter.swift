@@ -32,16 +32,23 @@ struct RequestRouter: Sendable {
         while tried.count < maxAttempts {
             let lease: NodeLease
             let queued = ContinuousClock.now
-            do {
-                lease = try await registry.lease(model: request.model, excluding: tried.union(busy), session: request.session, watch: watch)
-            } catch let error as RoutingError where !busy.isEmpty && !error.isQueueFull {
-                // Every other candidate failed or is busy: ask the busy ones again a little later.
-                guard ContinuousClock.now + pause < request.arrived + busyPatience else { throw RoutingError.queueTimeout(model: request.model) }
-                try await Task.sleep(for: pause)
-                (busy, pause) = ([], min(pause * 2, .milliseconds(800)))
-                continue
-            } catch let error as RoutingError where !tried.isEmpty && !error.isQueueFull {
-                break  // every candidate failed already: report the upstream failure
+            if !busy.isEmpty {
+                // A node said it is full: a slot free elsewhere now, else ask it again a little
+                // later (never a queue without it: its place may free first).
+                let free = await registry.tryAcquire(model: request.model, excluding: tried.union(busy), session: request.session, patient: false)
+                guard case .leased(let now) = free else {
+                    try await wait(pause, for: request, watch: watch)
+                    waiting += .now - queued
+                    (busy, pause) = ([], min(pause * 2, .milliseconds(800)))
+                    continue
+                }
+                lease = now
+            } else {
+                do {
+                    lease = try await registry.lease(model: request.model, excluding: tried, session: request.session, watch: watch)
+                } catch let error as RoutingError where !tried.isEmpty && !error.isQueueFull {
+                    break  // every candidate failed already: report the upstream failure
+                }
             }
             let queueWait = ContinuousClock.now - queued
             waiting += queueWait
@@ -61,6 +68,15 @@ struct RequestRouter: Sendable {
             }
         }
         throw RoutingError.upstreamFailed
+    }
+
+    /// Waits `pause` before busy nodes are asked again.
+    /// - Throws: ``RoutingError/queueTimeout(model:)`` past the patience; `CancellationError`
+    ///   when the client left.
+    private func wait(_ pause: Duration, for request: RoutedRequest, watch: ClientDisconnectWatch) async throws {
+        guard ContinuousClock.now + pause < request.arrived + busyPatience else { throw RoutingError.queueTimeout(model: request.model) }
+        try await Task.sleep(for: pause)
+        if watch.isClosed { throw CancellationError() }
     }
 }
 

@@ -40,7 +40,13 @@ public struct UpstreamAnswer: Sendable {
         case .streaming(let body):
             var collected = ByteBuffer()
             do {
-                for try await chunk in body where collected.readableBytes < 1 << 16 { collected.writeImmutableBuffer(chunk) }
+                for try await chunk in body {
+                    collected.writeImmutableBuffer(chunk)
+                    if collected.readableBytes >= 1 << 16 {
+                        body.cancel()
+                        break
+                    }
+                }
             } catch {
                 body.cancel()
             }

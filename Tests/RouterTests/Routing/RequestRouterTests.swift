@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -23,7 +24,10 @@ import Testing
                 return answered
             }
             let status = statuses[min(turn, statuses.count - 1)]
-            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+            var headers: HTTPFields = [.contentType: "application/json"]
+            // 503 is the agent's own "full" (the arbiter of its capacity); 429 a plain busy answer.
+            if status == .serviceUnavailable { headers[HTTPField.Name(NodeBusy.header)!] = "1" }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
         }
         return Application(
             router: router,
@@ -131,9 +135,9 @@ import Testing
         }
     }
 
-    @Test func aBusyNodeIsAskedAgainUntilItTakesTheRequest() async throws {
-        // The node's own count says busy twice (another router, a direct client), then answers.
-        try await withNodes([[.serviceUnavailable, .tooManyRequests, .ok]]) { router, ids in
+    @Test func aFullNodeIsAskedAgainUntilItTakesTheRequest() async throws {
+        // The node's own count says full twice (another router, a direct client), then answers.
+        try await withNodes([[.serviceUnavailable, .serviceUnavailable, .ok]]) { router, ids in
             let response = try await router.route(Self.request(), watch: ClientDisconnectWatch(connection: nil), logger: Logger(label: "test"))
             #expect(response.status == .ok)
             #expect(try await Self.drain(response) == #"{"ok":true}"#)
@@ -142,9 +146,18 @@ import Testing
         }
     }
 
-    @Test func busyNodesAreSkippedButNotExcluded() async throws {
-        try await withNodes([.serviceUnavailable, .tooManyRequests], busyPatience: .milliseconds(300)) { router, ids in
+    @Test func aNodeFullPastThePatienceIsAQueueTimeout() async throws {
+        try await withNodes([.serviceUnavailable], busyPatience: .milliseconds(300)) { router, ids in
             await #expect(throws: RoutingError.queueTimeout(model: "m")) {
+                _ = try await router.route(Self.request(), watch: ClientDisconnectWatch(connection: nil), logger: Logger(label: "test"))
+            }
+            #expect(await router.registry.node(ids[0])?.node.excluded.isEmpty == true)
+        }
+    }
+
+    @Test func busyNodesAreSkippedButNotExcluded() async throws {
+        try await withNodes([.tooManyRequests, .tooManyRequests]) { router, ids in
+            await #expect(throws: RoutingError.upstreamFailed) {
                 _ = try await router.route(Self.request(), watch: ClientDisconnectWatch(connection: nil), logger: Logger(label: "test"))
             }
             for id in ids {
