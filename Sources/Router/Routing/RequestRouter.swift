@@ -32,10 +32,12 @@ struct RequestRouter: Sendable {
         while tried.count < maxAttempts {
             let lease: NodeLease
             let queued = ContinuousClock.now
-            if !busy.isEmpty {
+            let reasked = !busy.isEmpty
+            if reasked {
                 // A node said it is full: a slot free elsewhere now, else ask it again a little
-                // later (never a queue without it: its place may free first).
-                let free = await registry.tryAcquire(model: request.model, excluding: tried.union(busy), session: request.session, patient: false)
+                // later (never a queue without it: its place may free first). No session here:
+                // a conversation is not moved for good because its node was full for a moment.
+                let free = await registry.tryAcquire(model: request.model, excluding: tried.union(busy), patient: false)
                 guard case .leased(let now) = free else {
                     try await wait(pause, for: request, watch: watch)
                     waiting += .now - queued
@@ -54,12 +56,14 @@ struct RequestRouter: Sendable {
             waiting += queueWait
             if queueWait > .milliseconds(1) { metrics.queued(model: request.model, for: queueWait) }
             if !tried.isEmpty { metrics.retried(model: request.model) }
-            if lease.warm {
-                metrics.warmHit(model: request.model)
-            } else {
-                metrics.coldStart(model: request.model, node: lease.nodeID)
+            if !reasked {  // once per node choice, not again for each re-ask of a full node
+                if lease.warm {
+                    metrics.warmHit(model: request.model)
+                } else {
+                    metrics.coldStart(model: request.model, node: lease.nodeID)
+                }
+                if let placement = lease.session { metrics.session(model: request.model, placement) }
             }
-            if let placement = lease.session { metrics.session(model: request.model, placement) }
             let attempt = RequestAttempt(lease: lease, request: request, router: self)
             switch try await attempt.run(watch: watch, waiting: &waiting, logger: logger) {
             case .answered(let response): return response
