@@ -13,7 +13,7 @@ struct RouterMaintenanceService: Service {
     let requestLog: RequestLogStore?
     var interval: Duration = .seconds(2)
     /// Once the router drains its listener is closed and heartbeats cannot arrive: silence then
-    /// says nothing about a node, so no gate is closed.
+    /// says nothing about a node, so liveness is frozen (``NodeRegistry/freezeLiveness()``).
     var readiness = ServerReadiness()
     let logger: Logger
 
@@ -38,8 +38,9 @@ struct RouterMaintenanceService: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
+                // Draining, the router hears no heartbeats: liveness stops aging, so no gate closes.
                 if await readiness.isDraining { await registry.freezeLiveness() }
-                for node in await readiness.isDraining ? [] : registry.closeGatesOfSilentNodes() {
+                for node in await registry.closeGatesOfSilentNodes() {
                     logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
                 }
                 let queueDepths = await registry.queueDepths()

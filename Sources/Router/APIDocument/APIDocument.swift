@@ -11,7 +11,8 @@ struct APIDocument: Sendable {
     /// Each path template's segments (`{name}` for a parameter) and the methods it accepts.
     let operations: [(segments: [Substring], methods: Set<HTTPRequest.Method>)]
 
-    /// Reads the document from the router's resource bundle; nil when the bundle is missing.
+    /// Reads the document from the router's resource bundle; nil when the bundle has no readable
+    /// document (like the dashboard, the bundle must be installed next to the executable).
     static func load() -> APIDocument? {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
             return nil
