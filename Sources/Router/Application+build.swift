@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import GRDB
 import Hummingbird
 import Logging
 import NIOCore
@@ -10,29 +9,34 @@ import Shared
 /// Assembles the router: database, secrets, registry, controllers.
 /// - Parameters:
 ///   - configuration: The resolved configuration.
-///   - database: The router's database (on disk in production, in memory in tests).
+///   - database: The router's database: SQLite (on disk, or in memory in tests), or the
+///     PostgreSQL database that replicas share.
 ///   - logger: The process logger.
 /// - Returns: The application and the secrets it generated on this start (to print once).
 func buildApplication(
     _ configuration: RouterConfiguration,
-    database: DatabaseQueue,
+    database: any RouterStorage,
     metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
     readiness: ServerReadiness = ServerReadiness(),
     logger: Logger
 ) async throws -> (app: some ApplicationProtocol, generatedSecrets: [(name: String, value: String)]) {
-    let secrets = try RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
+    let secrets = try await RouterSecrets.load(database: database, adminKey: configuration.adminKey, nodeToken: configuration.nodeToken)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream.verifying(with: configuration.clientTLS))
     let upstream = UpstreamClient(tls: configuration.clientTLS)
-    let registry = try NodeRegistry(settings: configuration.registry, store: NodeStore(database: database), logger: logger)
-    let keys = try APIKeyStore(database: database)
-    let registrations = try RegisteredModels(store: RegisteredModelStore(database: database))
+    let nodeStore = NodeStore(database: database)
+    let registry = try await NodeRegistry.restore(settings: configuration.registry, store: nodeStore, logger: logger)
+    let keys = try await APIKeyStore(database: database)
+    let registrations = try await RegisteredModels.load(store: RegisteredModelStore(database: database))
+    let sessions = DashboardSessions(database: database)
     let hubClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardHub.verifying(with: configuration.clientTLS))
     let router = buildRouter(
         configuration,
         secrets: secrets,
         registry: registry,
+        nodeStore: nodeStore,
         registrations: registrations,
         keys: keys,
+        sessions: sessions,
         metrics: metrics,
         client: client,
         forwarder: UpstreamForwarder(client: upstream),
@@ -62,6 +66,19 @@ func buildApplication(
             logger: logger
         ),
     ]
+    if let changes = database.changes {
+        services.append(
+            ReplicaSync(
+                changes: changes,
+                registry: registry,
+                nodes: nodeStore,
+                keys: keys,
+                registrations: registrations,
+                sessions: sessions,
+                logger: logger
+            )
+        )
+    }
     if let certificate = configuration.certificate {
         services.append(CertificateReloadService(certificate: certificate, logger: logger))
     }
@@ -84,8 +101,10 @@ func buildRouter(
     _ configuration: RouterConfiguration,
     secrets: RouterSecrets,
     registry: NodeRegistry,
+    nodeStore: NodeStore? = nil,
     registrations: RegisteredModels,
     keys: APIKeyStore,
+    sessions: DashboardSessions = DashboardSessions(),
     metrics: RouterMetrics = RouterMetrics(registry: PrometheusCollectorRegistry()),
     client: HTTPClient,
     forwarder: UpstreamForwarder,
@@ -98,7 +117,6 @@ func buildRouter(
     let document = APIDocument.load()
     if let document { router.add(middleware: MethodNotAllowedMiddleware(document: document)) }
     let adminKeyHash = secrets.adminKeyHash
-    let sessions = DashboardSessions()
     let isAdminKey: @Sendable (String) async -> Bool = { token in
         if RouterSecrets.matches(token, hash: adminKeyHash) { return true }
         return await keys.isAdmin(token)
@@ -154,6 +172,7 @@ func buildRouter(
     .addRoutes(to: openAI)
     NodeProtocolController(
         registry: registry,
+        store: nodeStore,
         registrations: registrations,
         fetcher: ModelListFetcher(agents: agents, timeout: configuration.modelListTimeout),
         heartbeatInterval: configuration.heartbeatInterval

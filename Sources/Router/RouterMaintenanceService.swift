@@ -26,7 +26,8 @@ struct RouterMaintenanceService: Service {
         do {
             try await Task {
                 try await requestLog.append(records)
-                if Int.random(in: 0..<30) == 0 { try await requestLog.prune() }
+                // Replicas share the log: only the leading one prunes it.
+                if Int.random(in: 0..<30) == 0, requestLog.database.isLeader { try await requestLog.prune() }
             }.value
         } catch {
             logger.error("cannot write the request log", metadata: ["error": "\(error)"])

@@ -16,15 +16,15 @@ import Testing
 @Suite struct APIKeyTests {
     @Test func keyLifecycle() async throws {
         let database = try RouterDatabase.inMemory()
-        let keys = try APIKeyStore(database: database)
+        let keys = try await APIKeyStore(database: database)
         let secrets = RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: [])
         let configuration = RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent"))
-        let registry = try NodeRegistry(settings: RegistrySettings())
+        let registry = NodeRegistry(settings: RegistrySettings())
         let router = buildRouter(
             configuration,
             secrets: secrets,
             registry: registry,
-            registrations: try RegisteredModels(store: nil),
+            registrations: RegisteredModels(store: nil),
             keys: keys,
             client: .shared,
             forwarder: UpstreamForwarder(client: UpstreamClient()),
@@ -45,7 +45,7 @@ import Testing
             let listed = try await client.execute(uri: "/v0/keys", method: .get, headers: admin)
             let text = String(buffer: listed.body)
             #expect(text.contains("\"ci\"") && !text.contains(secret) && !text.contains(RouterSecrets.hash(secret)))
-            let stored = try await database.read { try String.fetchAll($0, sql: "SELECT hash FROM api_key") }
+            let stored = try await database.queue.read { try String.fetchAll($0, sql: "SELECT hash FROM api_key") }
             #expect(stored == [RouterSecrets.hash(secret)], "only the hash is stored")
 
             #expect(try await client.execute(uri: "/v0/keys/\(id)", method: .delete, headers: admin).status == .noContent)

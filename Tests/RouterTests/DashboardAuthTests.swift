@@ -18,9 +18,9 @@ import Testing
         let router = buildRouter(
             RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent")),
             secrets: RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: []),
-            registry: try NodeRegistry(settings: RegistrySettings()),
-            registrations: try RegisteredModels(store: nil),
-            keys: try APIKeyStore(database: RouterDatabase.inMemory()),
+            registry: NodeRegistry(settings: RegistrySettings()),
+            registrations: RegisteredModels(store: nil),
+            keys: try await APIKeyStore(database: RouterDatabase.inMemory()),
             client: .shared,
             forwarder: UpstreamForwarder(client: UpstreamClient()),
             hub: HubClient(client: .shared, settings: HubSettings())

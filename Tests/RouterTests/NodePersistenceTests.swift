@@ -1,4 +1,3 @@
-import GRDB
 import Shared
 import Testing
 
@@ -10,12 +9,12 @@ import Testing
     @Test func restoredNodesAreKnownButNotRoutableUntilHeardFrom() async throws {
         let database = try RouterDatabase.inMemory()
         let settings = RegistrySettings(offlineAfter: .seconds(60))
-        let before = try NodeRegistry(settings: settings, store: NodeStore(database: database))
+        let before = try await NodeRegistry.restore(settings: settings, store: NodeStore(database: database))
         let registration = NodeRegistration(url: "http://a", instanceID: "i1", name: "a", backend: "cuda", devices: ["GPU"], capacity: 2)
         let id = await before.register(registration, models: ["m", "n"])
         await before.exclude(nodeID: id, model: "n", reason: "test")
 
-        let after = try NodeRegistry(settings: settings, store: NodeStore(database: database))
+        let after = try await NodeRegistry.restore(settings: settings, store: NodeStore(database: database))
         let restored = try #require(await after.node(id))
         #expect(!restored.online)
         #expect(restored.node.models == ["m", "n"])
@@ -30,10 +29,10 @@ import Testing
 
     @Test func removedNodesStayRemoved() async throws {
         let database = try RouterDatabase.inMemory()
-        let registry = try NodeRegistry(settings: RegistrySettings(), store: NodeStore(database: database))
+        let registry = try await NodeRegistry.restore(settings: RegistrySettings(), store: NodeStore(database: database))
         let registration = NodeRegistration(url: "http://a", instanceID: "i1", name: "a", backend: "cpu", devices: [], capacity: 1)
         let id = await registry.register(registration, models: ["m"])
         #expect(await registry.remove(nodeID: id))
-        #expect(try NodeStore(database: database).all().isEmpty)
+        #expect(try await NodeStore(database: database).all().isEmpty)
     }
 }

@@ -16,7 +16,7 @@ import Testing
         routing: RoutingPolicy = .warmFirst,
         clock: ManualClock = ManualClock()
     ) throws -> NodeRegistry {
-        try NodeRegistry(
+        NodeRegistry(
             settings: RegistrySettings(offlineAfter: offlineAfter, queueDepth: queueDepth, queueTimeout: queueTimeout, routing: routing),
             clock: RegistryClock(clock)
         )

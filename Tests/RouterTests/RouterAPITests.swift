@@ -13,15 +13,15 @@ import Testing
 /// The router's HTTP surface in process: authentication, validation and error envelopes.
 @Suite struct RouterAPITests {
     func withRouter(_ test: @escaping @Sendable (any TestClientProtocol, NodeRegistry) async throws -> Void) async throws {
-        let registry = try NodeRegistry(settings: RegistrySettings())
+        let registry = NodeRegistry(settings: RegistrySettings())
         let configuration = RouterConfiguration(dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         let secrets = RouterSecrets(adminKeyHash: RouterSecrets.hash("admin"), nodeToken: "node", generated: [])
         let router = buildRouter(
             configuration,
             secrets: secrets,
             registry: registry,
-            registrations: try RegisteredModels(store: nil),
-            keys: try APIKeyStore(database: RouterDatabase.inMemory()),
+            registrations: RegisteredModels(store: nil),
+            keys: try await APIKeyStore(database: RouterDatabase.inMemory()),
             client: HTTPClient.shared,
             forwarder: UpstreamForwarder(client: UpstreamClient()),
             hub: HubClient(client: HTTPClient.shared, settings: HubSettings())

@@ -13,24 +13,24 @@ import Testing
         #expect(!RouterSecrets.matches("", hash: ""))
     }
 
-    @Test func generatedOnceAndOnlyTheAdminKeyHashIsStored() throws {
+    @Test func generatedOnceAndOnlyTheAdminKeyHashIsStored() async throws {
         let database = try RouterDatabase.inMemory()
-        let first = try RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)
+        let first = try await RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)
         #expect(first.generated.count == 2)
         let adminKey = try #require(first.generated.first?.value)
         #expect(RouterSecrets.hash(adminKey) == first.adminKeyHash)
-        let stored = try database.read { try String.fetchAll($0, sql: "SELECT value FROM setting") }
+        let stored = try await database.queue.read { try String.fetchAll($0, sql: "SELECT value FROM setting") }
         #expect(!stored.contains(adminKey))
 
-        let second = try RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)
+        let second = try await RouterSecrets.load(database: database, adminKey: nil, nodeToken: nil)
         #expect(second.generated.isEmpty)
         #expect(second.adminKeyHash == first.adminKeyHash)
         #expect(second.nodeToken == first.nodeToken)
     }
 
-    @Test func environmentValuesWin() throws {
+    @Test func environmentValuesWin() async throws {
         let database = try RouterDatabase.inMemory()
-        let secrets = try RouterSecrets.load(database: database, adminKey: "admin", nodeToken: "node")
+        let secrets = try await RouterSecrets.load(database: database, adminKey: "admin", nodeToken: "node")
         #expect(secrets.generated.isEmpty)
         #expect(secrets.adminKeyHash == RouterSecrets.hash("admin"))
         #expect(secrets.nodeToken == "node")

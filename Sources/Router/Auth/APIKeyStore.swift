@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 import Shared
 
-/// API keys, for inference or (with `admin`) also for the admin API and the dashboard: stored as SHA-256 hashes only (the key itself is shown once, at
-/// creation), checked against an in-memory set that is reloaded from the database every few
-/// seconds, so keys created or revoked by the CLI on the same database take effect too.
+/// API keys, for inference or (with `admin`) also for the admin API and the dashboard: stored
+/// as SHA-256 hashes only (the key itself is shown once, at creation), checked against an
+/// in-memory set. The set is reloaded when another replica announces a change, and every few
+/// seconds anyway, so keys created or revoked by the CLI on the same database take effect too.
 actor APIKeyStore {
     /// A key as listed (never with its secret).
-    struct Key: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-        static let databaseTableName = "api_key"
+    struct Key: Codable, Sendable, Equatable {
         var id: String
         var name: String
         /// The first characters of the key, to tell keys apart.
@@ -26,14 +25,14 @@ actor APIKeyStore {
         }
     }
 
-    private let database: DatabaseQueue
+    private let database: any RouterStorage
     /// Active key hashes, and whether each is an admin key.
     private var activeHashes: [String: Bool]
 
     /// Opens the store and loads the active keys.
-    init(database: DatabaseQueue) throws {
+    init(database: any RouterStorage) async throws {
         self.database = database
-        self.activeHashes = try Self.loadActive(database)
+        self.activeHashes = try await Self.loadActive(database)
     }
 
     /// Whether `secret` is an active key.
@@ -47,37 +46,35 @@ actor APIKeyStore {
     }
 
     /// Creates a key; returns it with its secret, which is not stored and cannot be shown again.
-    func create(name: String, admin: Bool = false) throws -> (key: Key, secret: String) {
-        let created = try Self.create(name: name, admin: admin, in: database)
+    func create(name: String, admin: Bool = false) async throws -> (key: Key, secret: String) {
+        let created = try await Self.create(name: name, admin: admin, in: database)
         activeHashes[created.key.hash] = admin
         return created
     }
 
     /// Revokes a key; false when there is no such active key.
-    func revoke(id: String) throws -> Bool {
-        let revoked = try Self.revoke(id: id, in: database)
-        try reload()
+    func revoke(id: String) async throws -> Bool {
+        let revoked = try await Self.revoke(id: id, in: database)
+        try await reload()
         return revoked
     }
 
     /// Every key, newest first.
-    func list() throws -> [Key] {
-        try Self.list(database)
+    func list() async throws -> [Key] {
+        try await Self.list(database)
     }
 
-    /// Re-reads the active keys (picks up changes made by the CLI).
-    func reload() throws {
-        activeHashes = try Self.loadActive(database)
+    /// Re-reads the active keys (picks up changes made by the CLI or another replica).
+    func reload() async throws {
+        activeHashes = try await Self.loadActive(database)
     }
 
-    static func loadActive(_ database: DatabaseQueue) throws -> [String: Bool] {
-        try database.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT hash, admin FROM api_key WHERE revoked_at IS NULL")
-            return Dictionary(rows.map { ($0["hash"], $0["admin"]) }, uniquingKeysWith: { $0 || $1 })
-        }
+    static func loadActive(_ database: any RouterStorage) async throws -> [String: Bool] {
+        let rows = try await database.query("SELECT hash, admin FROM api_key WHERE revoked_at IS NULL")
+        return Dictionary(try rows.map { (try $0.string("hash"), try $0.bool("admin")) }, uniquingKeysWith: { $0 || $1 })
     }
 
-    static func create(name: String, admin: Bool = false, in database: DatabaseQueue) throws -> (key: Key, secret: String) {
+    static func create(name: String, admin: Bool = false, in database: any RouterStorage) async throws -> (key: Key, secret: String) {
         let secret = "sy-" + RouterSecrets.randomToken()
         let key = Key(
             id: UUID().uuidString.lowercased(),
@@ -88,18 +85,37 @@ actor APIKeyStore {
             createdAt: Date(),
             revokedAt: nil
         )
-        try database.write { try key.insert($0) }
+        _ = try await database.transaction(
+            [
+                SQLStatement(
+                    "INSERT INTO api_key (id, name, prefix, hash, admin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [key.id, key.name, key.prefix, key.hash, key.admin, key.createdAt]
+                )
+            ],
+            announcing: .keys
+        )
         return (key, secret)
     }
 
-    static func revoke(id: String, in database: DatabaseQueue) throws -> Bool {
-        try database.write { db in
-            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [Date(), id])
-            return db.changesCount > 0
-        }
+    static func revoke(id: String, in database: any RouterStorage) async throws -> Bool {
+        let revoked = try await database.transaction(
+            [SQLStatement("UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id", [Date(), id])],
+            announcing: .keys
+        )
+        return !revoked.isEmpty
     }
 
-    static func list(_ database: DatabaseQueue) throws -> [Key] {
-        try database.read { try Key.order(Column("created_at").desc).fetchAll($0) }
+    static func list(_ database: any RouterStorage) async throws -> [Key] {
+        try await database.query("SELECT * FROM api_key ORDER BY created_at DESC").map { row in
+            Key(
+                id: try row.string("id"),
+                name: try row.string("name"),
+                prefix: try row.string("prefix"),
+                hash: try row.string("hash"),
+                admin: try row.bool("admin"),
+                createdAt: try row.date("created_at"),
+                revokedAt: try row.optionalDate("revoked_at")
+            )
+        }
     }
 }

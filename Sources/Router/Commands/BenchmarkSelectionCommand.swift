@@ -27,7 +27,7 @@ struct BenchmarkSelectionCommand: AsyncParsableCommand {
     var busy = false
 
     func run() async throws {
-        let registry = try NodeRegistry(settings: RegistrySettings(offlineAfter: .seconds(3600)))
+        let registry = NodeRegistry(settings: RegistrySettings(offlineAfter: .seconds(3600)))
         var generator = SystemRandomNumberGenerator()
         for index in 0..<nodes {
             let served = (0..<models).shuffled(using: &generator).prefix(modelsPerNode).map { "model-\($0)" }

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Secrets come from the environment: SWITCHYARD_ADMIN_KEY (admin API, also accepted for \
             inference) and SWITCHYARD_NODE_TOKEN (shared with agents). When either is unset, the router \
-            generates it on first start, keeps it in the data directory, and prints it once. \
+            generates it on first start, keeps it in the database, and prints it once. With --database (PostgreSQL), several replicas share one fleet: see docs/operations.md. \
             Model registration asks the hub at HF_ENDPOINT (default https://huggingface.co) with the \
             token in HF_TOKEN, if any.
             """
@@ -26,8 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8800
 
-    @Option(help: "Where the router keeps its database.", completion: .directory)
-    var dataDir = Self.defaultDataDirectory
+    @OptionGroup(title: "Database") var database: DatabaseOptions
 
     @Option(help: "Seconds between agent heartbeats.")
     var heartbeatInterval = 2.0
@@ -65,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = RouterConfiguration(
             host: host,
             port: port,
-            dataDirectory: URL(fileURLWithPath: dataDir),
+            dataDirectory: URL(fileURLWithPath: database.dataDir),
             adminKey: environment["SWITCHYARD_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             nodeToken: environment["SWITCHYARD_NODE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             heartbeatInterval: .milliseconds(Int(heartbeatInterval * 1000)),
@@ -80,20 +79,18 @@ struct ServeCommand: AsyncParsableCommand {
             certificate: try network.certificate(),
             clientTLS: try network.clientTLS()
         )
-        let database = try RouterDatabase.open(in: configuration.dataDirectory)
-        let readiness = ServerReadiness()
-        let (app, generated) = try await buildApplication(configuration, database: database, readiness: readiness, logger: logger)
-        for secret in generated {
-            print("Generated \(secret.name): \(secret.value)  (shown once; only the router's data directory keeps it)")
+        try await database.withStorage(logger: logger) { storage in
+            let readiness = ServerReadiness()
+            let (app, generated) = try await buildApplication(configuration, database: storage, readiness: readiness, logger: logger)
+            for secret in generated {
+                print("Generated \(secret.name): \(secret.value)  (shown once; only the router's database keeps it)")
+            }
+            try await app.runServiceOnEventLoops(readiness: readiness, drain: network.drain(defaultDelay: 0))
         }
-        try await app.runServiceOnEventLoops(readiness: readiness, drain: network.drain(defaultDelay: 0))
-    }
-
-    static var defaultDataDirectory: String {
-        FileManager.default.homeDirectoryForCurrentUser.path + "/.switchyard/router"
     }
 
     func validate() throws {
+        _ = try database.location()
         guard queueDepth >= 0 else { throw ValidationError("--queue-depth cannot be negative") }
         guard queueTimeout > 0 else { throw ValidationError("--queue-timeout must be positive") }
         guard (eventLoops ?? 1) >= 1 else { throw ValidationError("--event-loops must be at least 1") }

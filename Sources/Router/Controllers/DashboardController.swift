@@ -61,7 +61,7 @@ struct DashboardController<Context: ConnectionAwareRequestContext> {
             throw OpenAIError.invalidAPIKey()
         }
         await throttle.succeeded(address)
-        let (token, csrf) = await sessions.open()
+        let (token, csrf) = try await sessions.open()
         var response = try SessionInfo(csrf: csrf).response(from: request, context: context)
         let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
         response.setCookie(

@@ -7,6 +7,8 @@ import Shared
 /// `POST /v0/nodes/{id}/heartbeat`, both authenticated with the node token.
 struct NodeProtocolController<Context: RequestContext> {
     let registry: NodeRegistry
+    /// The nodes in the database: a node registered through another replica is found there.
+    let store: NodeStore?
     let registrations: RegisteredModels
     let fetcher: ModelListFetcher
     let heartbeatInterval: Duration
@@ -29,7 +31,8 @@ struct NodeProtocolController<Context: RequestContext> {
         normalized.url = nodeURL
         let models = try await fetcher.fetch(from: nodeURL, logger: context.logger)
         guard !models.isEmpty else { throw NodeRegistrationError.noExecutableModels }
-        let id = await registry.register(normalized, models: models)
+        let storedID = try? await store?.id(forURL: nodeURL)
+        let id = await registry.register(normalized, models: models, storedID: storedID)
         plaintext.check(url: nodeURL, peer: "node '\(registration.name)'", secret: "The node token", logger: context.logger)
         context.logger.info("node registered", metadata: ["node.id": "\(id)", "node.name": "\(registration.name)", "models": "\(models.count)"])
         return NodeRegistrationReply(nodeID: id, models: models, heartbeatIntervalSeconds: heartbeatInterval.seconds)
@@ -40,7 +43,7 @@ struct NodeProtocolController<Context: RequestContext> {
     @Sendable func heartbeat(_ request: Request, context: Context) async throws -> NodeHeartbeatReply {
         let nodeID = try context.parameters.require("id")
         let beat = try await request.decode(as: NodeHeartbeat.self, context: context)
-        switch await registry.heartbeat(nodeID: nodeID, beat) {
+        switch await registry.heartbeat(nodeID: nodeID, beat, lookingIn: store) {
         case .unknownNode:
             throw OpenAIError(status: .notFound, message: "Unknown node; register again.", type: "invalid_request_error", code: "unknown_node")
         case .current:
@@ -51,6 +54,7 @@ struct NodeProtocolController<Context: RequestContext> {
             context.logger.info("node models refreshed", metadata: ["node.id": "\(nodeID)", "models": "\(models.count)"])
         }
         await registrations.record(nodeID: nodeID, beat.downloads ?? [])
+        store?.database.announce(.heartbeat(nodeID: nodeID, beat: beat))  // to the other replicas, if any
         return NodeHeartbeatReply(registrationsVersion: await registrations.list.version)
     }
 }

@@ -1,48 +1,87 @@
 import Foundation
 
 /// Dashboard logins: a random session token (kept only as its hash) with its CSRF token,
-/// valid for 12 hours after the last use. In memory: a router restart asks operators to log in
-/// again.
+/// valid for 12 hours after the last use. Kept in the router's database, so a restart keeps
+/// operators logged in and every replica knows every session; each replica caches the ones it
+/// has seen, and a logout is announced so that the others drop theirs.
 actor DashboardSessions {
     /// A logged-in dashboard session.
     struct Session: Sendable {
         /// Sent back in `X-CSRF-Token` with every state-changing request.
         var csrf: String
-        var lastUsed: ContinuousClock.Instant
+        var lastUsed: Date
+        /// When `lastUsed` was last written to the database (written at most once a minute).
+        var storedUse: Date
     }
 
     /// The session cookie's name.
     static let cookieName = "switchyard_session"
     private var sessions: [String: Session] = [:]
-    private let lifetime: Duration
+    private let lifetime: TimeInterval
+    private let database: (any RouterStorage)?
 
-    init(lifetime: Duration = .seconds(12 * 3600)) {
-        self.lifetime = lifetime
+    /// - Parameter database: Where sessions are kept; nil keeps them in this process only.
+    init(database: (any RouterStorage)? = nil, lifetime: Duration = .seconds(12 * 3600)) {
+        self.database = database
+        self.lifetime = Double(lifetime.components.seconds)
     }
 
     /// Opens a session; returns the cookie value and the CSRF token.
-    func open() -> (token: String, csrf: String) {
-        let now = ContinuousClock.now
-        sessions = sessions.filter { now - $0.value.lastUsed < lifetime }
+    func open() async throws -> (token: String, csrf: String) {
+        let now = Date()
+        sessions = sessions.filter { now.timeIntervalSince($0.value.lastUsed) < lifetime }
         let token = RouterSecrets.randomToken()
         let csrf = RouterSecrets.randomToken()
-        sessions[RouterSecrets.hash(token)] = Session(csrf: csrf, lastUsed: now)
+        let hash = RouterSecrets.hash(token)
+        _ = try await database?.transaction(
+            [
+                SQLStatement("DELETE FROM dashboard_session WHERE last_used < ?", [now.timeIntervalSince1970 - lifetime]),
+                SQLStatement("INSERT INTO dashboard_session (hash, csrf, last_used) VALUES (?, ?, ?)", [hash, csrf, now.timeIntervalSince1970]),
+            ],
+            announcing: nil
+        )
+        sessions[hash] = Session(csrf: csrf, lastUsed: now, storedUse: now)
         return (token, csrf)
     }
 
     /// The live session for a cookie value, refreshed; nil when unknown or expired.
-    func session(for token: String) -> Session? {
+    func session(for token: String) async -> Session? {
         let key = RouterSecrets.hash(token)
-        guard var session = sessions[key], ContinuousClock.now - session.lastUsed < lifetime else {
+        let now = Date()
+        guard var session = try? await cached(key), now.timeIntervalSince(session.lastUsed) < lifetime else {
             sessions[key] = nil
             return nil
         }
-        session.lastUsed = .now
+        session.lastUsed = now
+        if now.timeIntervalSince(session.storedUse) > 60 {
+            session.storedUse = now
+            database?.submit(
+                [SQLStatement("UPDATE dashboard_session SET last_used = ? WHERE hash = ?", [now.timeIntervalSince1970, key])],
+                announcing: nil
+            )
+        }
         sessions[key] = session
         return session
     }
 
     func close(_ token: String) {
-        sessions[RouterSecrets.hash(token)] = nil
+        let key = RouterSecrets.hash(token)
+        sessions[key] = nil
+        database?.submit([SQLStatement("DELETE FROM dashboard_session WHERE hash = ?", [key])], announcing: .sessionClosed(hash: key))
+    }
+
+    /// Drops a session closed through another replica.
+    func forget(hash: String) {
+        sessions[hash] = nil
+    }
+
+    /// The session with this hash: cached, or read from the database (opened elsewhere).
+    private func cached(_ key: String) async throws -> Session? {
+        if let session = sessions[key] { return session }
+        guard let row = try await database?.query("SELECT csrf, last_used FROM dashboard_session WHERE hash = ?", [key]).first else {
+            return nil
+        }
+        let lastUsed = Date(timeIntervalSince1970: try row.double("last_used"))
+        return Session(csrf: try row.string("csrf"), lastUsed: lastUsed, storedUse: lastUsed)
     }
 }

@@ -13,12 +13,25 @@ actor RegisteredModels {
     /// Reports older than this come from nodes that went quiet and no longer count.
     private let staleAfter: Duration
 
-    /// Loads the persisted registrations.
-    init(store: RegisteredModelStore?, staleAfter: Duration = .seconds(10)) throws {
+    /// Holds `restored`, the registrations read from `store` at start (``load(store:)``).
+    init(store: RegisteredModelStore?, restoring restored: [RegisteredModel] = [], staleAfter: Duration = .seconds(10)) {
         self.store = store
         self.staleAfter = staleAfter
-        for model in try store?.all() ?? [] { models[model.id] = model }
+        for model in restored { models[model.id] = model }
         list = RegisteredModelList(models: Array(models.values))
+    }
+
+    /// Reads the persisted registrations.
+    static func load(store: RegisteredModelStore) async throws -> RegisteredModels {
+        RegisteredModels(store: store, restoring: try await store.all())
+    }
+
+    /// Re-reads the registrations (another replica added or removed one).
+    func reload() async throws {
+        guard let store else { return }
+        let stored = try await store.all()
+        models = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        list = RegisteredModelList(models: stored)
     }
 
     /// Every registration, sorted by ID.
@@ -29,10 +42,13 @@ actor RegisteredModels {
 
     /// Adds a registration.
     /// - Throws: ``ModelRegistrationError`` when the ID is taken or the store fails.
-    func add(_ model: RegisteredModel) throws(ModelRegistrationError) {
+    func add(_ model: RegisteredModel) async throws(ModelRegistrationError) {
         guard models[model.id] == nil else { throw .alreadyRegistered(id: model.id) }
         do {
-            try store?.insert(model)
+            // The database decides between replicas (and between two calls here, across the await).
+            if let store, try await !store.insert(model) { throw ModelRegistrationError.alreadyRegistered(id: model.id) }
+        } catch let error as ModelRegistrationError {
+            throw error
         } catch {
             throw .storeFailed(action: "stored")
         }
@@ -42,10 +58,10 @@ actor RegisteredModels {
 
     /// Removes a registration; agents delete their downloaded copies at their next sync.
     /// - Throws: ``ModelRegistrationError`` when nothing is registered under the ID or the store fails.
-    func remove(_ id: String) throws(ModelRegistrationError) {
+    func remove(_ id: String) async throws(ModelRegistrationError) {
         guard models[id] != nil else { throw .notRegistered(id: id) }
         do {
-            try store?.delete(id: id)
+            try await store?.delete(id: id)
         } catch {
             throw .storeFailed(action: "removed")
         }

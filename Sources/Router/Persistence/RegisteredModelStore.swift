@@ -1,26 +1,31 @@
 import Foundation
-import GRDB
 import Shared
 
 /// Registered models in the router's database, each stored as its manifest document.
 struct RegisteredModelStore: Sendable {
-    let database: DatabaseQueue
+    let database: any RouterStorage
 
-    func all() throws -> [RegisteredModel] {
-        let documents = try database.read { try String.fetchAll($0, sql: "SELECT document FROM registered_model ORDER BY id") }
-        return try documents.map { try Self.decoder.decode(RegisteredModel.self, from: Data($0.utf8)) }
+    func all() async throws -> [RegisteredModel] {
+        try await database.query("SELECT document FROM registered_model ORDER BY id").map { try $0.json(RegisteredModel.self, "document") }
     }
 
-    /// Inserts a registration; fails when one with the same ID exists.
-    func insert(_ model: RegisteredModel) throws {
-        let document = String(decoding: try Self.encoder.encode(model), as: UTF8.self)
-        try database.write { try $0.execute(sql: "INSERT INTO registered_model (id, document) VALUES (?, ?)", arguments: [model.id, document]) }
+    /// Inserts a registration; false when one with the same ID exists (perhaps registered
+    /// through another replica).
+    func insert(_ model: RegisteredModel) async throws -> Bool {
+        let document = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        let inserted = try await database.transaction(
+            [
+                SQLStatement(
+                    "INSERT INTO registered_model (id, document) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
+                    [model.id, document]
+                )
+            ],
+            announcing: .registeredModels
+        )
+        return !inserted.isEmpty
     }
 
-    func delete(id: String) throws {
-        try database.write { try $0.execute(sql: "DELETE FROM registered_model WHERE id = ?", arguments: [id]) }
+    func delete(id: String) async throws {
+        _ = try await database.transaction([SQLStatement("DELETE FROM registered_model WHERE id = ?", [id])], announcing: .registeredModels)
     }
-
-    private static let encoder = JSONEncoder()
-    private static let decoder = JSONDecoder()
 }

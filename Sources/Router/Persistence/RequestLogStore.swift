@@ -1,68 +1,61 @@
 import Foundation
-import GRDB
 
-/// The recent-requests table in the router's database, pruned to a retention limit. Reads and
-/// writes wait on GRDB's own queue, never blocking an event loop.
+/// The recent-requests table in the router's database, pruned to a retention limit. Calls go
+/// through the storage's own queue, never blocking an event loop.
 struct RequestLogStore: Sendable {
-    let database: DatabaseQueue
+    let database: any RouterStorage
     /// Rows older than this are deleted.
     var retention: TimeInterval = 7 * 24 * 3600
     /// At most this many rows are kept.
     var maximumRows = 100_000
 
+    private static let columns = "at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens"
+
+    /// Appends the records, a few hundred rows per statement, in one transaction.
     func append(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await database.write { db in
-            let statement = try db.makeStatement(
-                sql: """
-                    INSERT INTO request_log (at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            for record in records {
-                try statement.execute(arguments: [
+        let statements = stride(from: 0, to: records.count, by: 200).map { start in
+            let chunk = records[start..<min(start + 200, records.count)]
+            let row = "(" + Array(repeating: "?", count: 9).joined(separator: ", ") + ")"
+            let binds: [any SQLBindable] = chunk.flatMap { record -> [any SQLBindable] in
+                [
                     record.at, record.model, record.nodeID, record.status, record.code, record.latencyMs, record.firstByteMs,
                     record.promptTokens, record.completionTokens,
-                ])
+                ]
             }
+            return SQLStatement(
+                "INSERT INTO request_log (\(Self.columns)) VALUES \(Array(repeating: row, count: chunk.count).joined(separator: ", "))",
+                binds
+            )
         }
+        _ = try await database.transaction(statements, announcing: nil)
     }
 
     /// The most recent requests, newest first.
     func recent(limit: Int) async throws -> [RequestRecord] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens
-                    FROM request_log ORDER BY id DESC LIMIT ?
-                    """,
-                arguments: [limit]
-            ).map { row in
-                RequestRecord(
-                    at: row["at"],
-                    model: row["model"],
-                    nodeID: row["node_id"],
-                    status: row["status"],
-                    code: row["code"],
-                    latencyMs: row["latency_ms"],
-                    firstByteMs: row["ttfb_ms"],
-                    promptTokens: row["prompt_tokens"],
-                    completionTokens: row["completion_tokens"]
-                )
-            }
+        try await database.query("SELECT \(Self.columns) FROM request_log ORDER BY id DESC LIMIT ?", [limit]).map { row in
+            RequestRecord(
+                at: try row.double("at"),
+                model: try row.string("model"),
+                nodeID: try row.optionalString("node_id"),
+                status: try row.int("status"),
+                code: try row.optionalString("code"),
+                latencyMs: try row.double("latency_ms"),
+                firstByteMs: try row.optionalDouble("ttfb_ms"),
+                promptTokens: try row.optionalInt("prompt_tokens"),
+                completionTokens: try row.optionalInt("completion_tokens")
+            )
         }
     }
 
     /// Deletes rows past the retention limits.
     func prune(now: Date = Date()) async throws {
-        let (retention, maximumRows) = (self.retention, self.maximumRows)
-        try await database.write { db in
-            try db.execute(sql: "DELETE FROM request_log WHERE at < ?", arguments: [now.timeIntervalSince1970 - retention])
-            try db.execute(
-                sql: "DELETE FROM request_log WHERE id <= (SELECT id FROM request_log ORDER BY id DESC LIMIT 1 OFFSET ?)",
-                arguments: [maximumRows]
-            )
-        }
+        _ = try await database.transaction(
+            [
+                SQLStatement("DELETE FROM request_log WHERE at < ?", [now.timeIntervalSince1970 - retention]),
+                SQLStatement("DELETE FROM request_log WHERE id <= (SELECT id FROM request_log ORDER BY id DESC LIMIT 1 OFFSET ?)", [maximumRows]),
+            ],
+            announcing: nil
+        )
     }
 }

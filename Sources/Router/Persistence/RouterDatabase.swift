@@ -1,23 +1,24 @@
 import Foundation
 import GRDB
 
-/// The router's SQLite database (GRDB), with its schema migrations.
+/// The single router's SQLite database (GRDB), with its schema migrations.
+/// (``PostgresSchema`` is the same schema for replicas.)
 enum RouterDatabase {
     /// Opens (creating when needed) the database in `directory`, readable by its owner only.
-    static func open(in directory: URL) throws -> DatabaseQueue {
+    static func open(in directory: URL) throws -> SQLiteStorage {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory.appendingPathComponent("router.sqlite").path
         let queue = try DatabaseQueue(path: path)
         try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try migrator.migrate(queue)
-        return queue
+        return SQLiteStorage(queue: queue)
     }
 
     /// An in-memory database with the same schema, for tests.
-    static func inMemory() throws -> DatabaseQueue {
+    static func inMemory() throws -> SQLiteStorage {
         let queue = try DatabaseQueue()
         try migrator.migrate(queue)
-        return queue
+        return SQLiteStorage(queue: queue)
     }
 
     static var migrator: DatabaseMigrator {
@@ -93,6 +94,13 @@ enum RouterDatabase {
         migrator.registerMigration("v10-endpoints") { db in
             try db.alter(table: "node") { table in
                 table.add(column: "endpoint", .jsonText)
+            }
+        }
+        migrator.registerMigration("v11-dashboard-sessions") { db in
+            try db.create(table: "dashboard_session") { table in
+                table.primaryKey("hash", .text)
+                table.column("csrf", .text).notNull()
+                table.column("last_used", .double).notNull()
             }
         }
         return migrator

@@ -49,20 +49,22 @@ actor NodeRegistry {
     let store: NodeStore?
     let logger: Logger
 
-    /// Creates a registry holding the nodes persisted in `store` (not routable until heard from).
+    /// Creates a registry holding `restored`, the nodes read from `store` at start
+    /// (``restore(settings:store:clock:logger:)``): known, but not routable until heard from.
     init(
         settings: RegistrySettings,
         store: NodeStore? = nil,
+        restoring restored: [Node] = [],
         clock: RegistryClock = .continuous,
         logger: Logger = Logger(label: "switchyard.registry")
-    ) throws {
+    ) {
         self.settings = settings
         self.clock = clock
         self.store = store
         self.logger = logger
         // What addEntry and updateCandidates do, inline: an actor's synchronous initialiser cannot
         // call its isolated methods. In ID order, appending keeps every candidate list sorted.
-        for node in try store?.all().sorted(by: { $0.id < $1.id }) ?? [] {
+        for node in restored.sorted(by: { $0.id < $1.id }) {
             nodes[node.id] = node
             for model in node.routableModels { candidates[model, default: []].append(entries.count) }
             slots[node.id] = entries.count
@@ -72,12 +74,24 @@ actor NodeRegistry {
         }
     }
 
+    /// A registry holding the nodes persisted in `store`.
+    static func restore(
+        settings: RegistrySettings,
+        store: NodeStore,
+        clock: RegistryClock = .continuous,
+        logger: Logger = Logger(label: "switchyard.registry")
+    ) async throws -> NodeRegistry {
+        NodeRegistry(settings: settings, store: store, restoring: try await store.all(), clock: clock, logger: logger)
+    }
+
     /// Adds a node, or updates it in place when one with the same URL exists (same ID). A
     /// re-registration lifts the node's exclusions.
     /// - Returns: The node's ID.
-    func register(_ registration: NodeRegistration, models: [String]) -> String {
+    /// - Parameter storedID: The ID the database already has for this URL (a node registered
+    ///   through another replica), used when this registry has none.
+    func register(_ registration: NodeRegistration, models: [String], storedID: String? = nil) -> String {
         let existing = nodes.values.first { $0.url == registration.url }
-        let id = existing?.id ?? UUID().uuidString.lowercased()
+        let id = existing?.id ?? storedID ?? UUID().uuidString.lowercased()
         let node = Node(
             id: id,
             url: registration.url,
@@ -109,7 +123,9 @@ actor NodeRegistry {
     }
 
     /// Records a heartbeat. A new instance ID (the node restarted) lifts its exclusions.
-    func heartbeat(nodeID: String, _ beat: NodeHeartbeat) -> HeartbeatOutcome {
+    /// - Parameter persisting: False for a heartbeat another replica heard and stored the
+    ///   consequences of.
+    func heartbeat(nodeID: String, _ beat: NodeHeartbeat, persisting: Bool = true) -> HeartbeatOutcome {
         guard var node = nodes[nodeID], let slot = slots[nodeID] else { return .unknownNode }
         let restarted = node.instanceID != beat.instanceID
         let changed = restarted || entries[slot].lastSeen == nil || ModelsVersion.of(Array(node.models)) != beat.modelsVersion
@@ -131,7 +147,7 @@ actor NodeRegistry {
         if let reports = beat.engines { recordEngines(reports, nodeID: nodeID, slot: slot) }
         if restarted {
             restartedAt[nodeID] = ticks()
-            replace(node)  // persists, rebuilds candidates and dispatches waiting requests
+            replace(node, persisting: persisting)  // persists, rebuilds candidates and dispatches waiting requests
         } else {
             nodes[nodeID] = node
             dispatch(from: nodeID)
@@ -147,7 +163,7 @@ actor NodeRegistry {
     }
 
     @discardableResult
-    func remove(nodeID: String) -> Bool {
+    func remove(nodeID: String, persisting: Bool = true) -> Bool {
         guard let node = nodes.removeValue(forKey: nodeID) else { return false }
         restartedAt[nodeID] = nil
         updateCandidates(of: nodeID, for: node.models)
@@ -156,12 +172,13 @@ actor NodeRegistry {
             entries[slot] = RoutingEntry(id: "", url: "", capacity: 0)
             freeSlots.append(slot)
         }
-        persist { try $0.delete(id: nodeID) }
+        if persisting { store?.delete(id: nodeID) }
         return true
     }
 
     /// Stores a node and keeps its live entry, the candidate lists and the persisted copy in step.
-    func replace(_ node: Node, seen: Bool = false) {
+    /// - Parameter persisting: False for a change read from the database (another replica's).
+    func replace(_ node: Node, seen: Bool = false, persisting: Bool = true) {
         let affected = node.models.union(nodes[node.id]?.models ?? [])
         nodes[node.id] = node
         if let slot = slots[node.id] {
@@ -173,7 +190,7 @@ actor NodeRegistry {
         }
         updateCandidates(of: node.id, for: affected)
         everAdvertised.formUnion(node.models)
-        persist { try $0.save(node) }
+        if persisting { store?.save(node) }
         dispatch(from: node.id)
     }
 
@@ -205,15 +222,6 @@ actor NodeRegistry {
                 list.insert(slot, at: position)
             }
             candidates[model] = list.isEmpty ? nil : list
-        }
-    }
-
-    func persist(_ write: (NodeStore) throws -> Void) {
-        guard let store else { return }
-        do {
-            try write(store)
-        } catch {
-            logger.error("cannot persist node state", metadata: ["error": "\(error)"])
         }
     }
 

@@ -58,7 +58,7 @@ import Testing
 
     @Test("a registered model that is downloading answers 503 model_downloading with its progress; otherwise no_capable_nodes")
     func explainsUnavailableRegisteredModels() async throws {
-        let registrations = try RegisteredModels(store: nil)
+        let registrations = RegisteredModels(store: nil)
         try await registrations.add(Self.model)
         let missing = RoutingError.modelNotFound(model: "org/model")
         #expect(await registrations.explain(missing, model: "org/model") == .noCapableNodes(model: "org/model"))

@@ -65,7 +65,7 @@ import Testing
                     break
                 }
             }
-            let registry = try NodeRegistry(settings: RegistrySettings(), clock: RegistryClock(ManualClock()))
+            let registry = NodeRegistry(settings: RegistrySettings(), clock: RegistryClock(ManualClock()))
             var ids: [String] = []
             for port in ports {
                 let url = "http://127.0.0.1:\(port)"

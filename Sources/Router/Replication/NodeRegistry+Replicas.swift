@@ -1,0 +1,34 @@
+import Shared
+
+/// How a registry follows the changes other router replicas make through the shared database.
+extension NodeRegistry {
+    /// Applies another replica's change to a node, as read back from the database (nil: it
+    /// was removed). A node new here has just registered elsewhere, so it counts as heard from.
+    func adopt(_ node: Node?, id: String) {
+        guard let node else {
+            remove(nodeID: id, persisting: false)
+            return
+        }
+        for other in nodes.values where other.url == node.url && other.id != id {
+            remove(nodeID: other.id, persisting: false)  // the database kept the other ID for this URL
+        }
+        guard nodes[id] != node else { return }
+        replace(node, seen: nodes[id] == nil, persisting: false)
+    }
+
+    /// Brings every node in line with the database, after notifications may have been missed.
+    func reconcile(with stored: [Node]) {
+        let storedIDs = Set(stored.map(\.id))
+        for id in nodes.keys where !storedIDs.contains(id) { remove(nodeID: id, persisting: false) }
+        for node in stored where nodes[node.id] != node { replace(node, persisting: false) }
+    }
+
+    /// Records a heartbeat; a node unknown here is looked up in the database first, since it
+    /// may have registered through another replica a moment ago.
+    func heartbeat(nodeID: String, _ beat: NodeHeartbeat, persisting: Bool = true, lookingIn store: NodeStore?) async -> HeartbeatOutcome {
+        let outcome = heartbeat(nodeID: nodeID, beat, persisting: persisting)
+        guard outcome == .unknownNode, let store, let stored = try? await store.node(id: nodeID) else { return outcome }
+        adopt(stored, id: nodeID)
+        return heartbeat(nodeID: nodeID, beat, persisting: persisting)
+    }
+}

@@ -1,0 +1,59 @@
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Applies what other router replicas change, as the shared database announces it
+/// (``RouterStorage/changes``), to this replica's registry, keys, registered models and
+/// dashboard sessions. Every ``reconcileInterval`` (and whenever notifications may have been
+/// missed) it re-reads everything, so a lost notification is repaired within that time.
+struct ReplicaSync: Service {
+    let changes: AsyncStream<StorageChange>
+    let registry: NodeRegistry
+    let nodes: NodeStore
+    let keys: APIKeyStore
+    let registrations: RegisteredModels
+    let sessions: DashboardSessions
+    var reconcileInterval: Duration = .seconds(30)
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: reconcileInterval)
+                        if !Task.isCancelled { await apply(.resync) }
+                    }
+                }
+                for await change in changes { await apply(change) }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Applies one change; a failure to read the database is logged and repaired by the next
+    /// reconciliation.
+    func apply(_ change: StorageChange) async {
+        do {
+            switch change {
+            case .node(let id):
+                await registry.adopt(try await nodes.node(id: id), id: id)
+            case .heartbeat(let nodeID, let beat):
+                _ = await registry.heartbeat(nodeID: nodeID, beat, persisting: false, lookingIn: nodes)
+                await registrations.record(nodeID: nodeID, beat.downloads ?? [])
+            case .keys:
+                try await keys.reload()
+            case .registeredModels:
+                try await registrations.reload()
+            case .sessionClosed(let hash):
+                await sessions.forget(hash: hash)
+            case .resync:
+                await registry.reconcile(with: try await nodes.all())
+                try await keys.reload()
+                try await registrations.reload()
+            }
+        } catch {
+            logger.error("cannot apply another replica's change", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}
