@@ -67,7 +67,7 @@ func buildApplication(
     if let routerURL = configuration.routerURL {
         services.append(
             RouterLink(
-                routerURL: routerURL.hasSuffix("/") ? String(routerURL.dropLast()) : routerURL,
+                routers: RouterAddresses(routerURL),
                 nodeToken: configuration.nodeToken,
                 advertisedURL: { configuration.advertisedURL(boundPort: $0) },
                 describe: { url in

@@ -13,7 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "The node token is read from SWITCHYARD_NODE_TOKEN; the router and this agent must share it."
     )
 
-    @Option(help: "The router's base URL, e.g. http://router:8800. Without it the agent runs standalone.")
+    @Option(
+        help:
+            "The router's base URL, e.g. http://router:8800: one router, or replicas behind a load balancer; or each replica's URL, comma-separated (the agent moves to the next when one cannot be reached). Without it the agent runs standalone."
+    )
     var router: String?
 
     @Option(help: "Address to listen on.")

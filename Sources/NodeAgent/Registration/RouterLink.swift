@@ -12,7 +12,8 @@ import Shared
 /// dropped the node). Failures are retried with capped exponential backoff and logged with
 /// their reason.
 struct RouterLink: Service {
-    let routerURL: String
+    /// The router's URL, or each replica's.
+    let routers: RouterAddresses
     let nodeToken: String
     let advertisedURL: @Sendable (Int) -> String
     let describe: @Sendable (String) async -> NodeRegistration
@@ -28,7 +29,8 @@ struct RouterLink: Service {
     func run() async throws {
         let port = await readiness.waitUntilRunning()
         let url = advertisedURL(port)
-        PlaintextWarning().check(url: routerURL, peer: "the router", secret: "The node token", logger: logger)
+        let plaintext = PlaintextWarning()
+        for router in routers.urls { plaintext.check(url: router, peer: "the router", secret: "The node token", logger: logger) }
         await cancelWhenGracefulShutdown {
             var failures = 0
             while !Task.isCancelled {
@@ -120,9 +122,7 @@ struct RouterLink: Service {
     private func syncRegistrations() async {
         guard let downloader, await downloader.beginSync() else { return }
         do {
-            var request = HTTPClientRequest(url: routerURL + "/v0/models/manifests")
-            request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
-            let response = try await client.execute(request, timeout: .seconds(15), logger: logger)
+            let response = try await send("/v0/models/manifests", method: .GET, body: nil, timeout: .seconds(15))
             let body = try await response.body.collect(upTo: 64 << 20)
             guard response.status == .ok else {
                 throw RouterLinkError.rejected(status: response.status.code, detail: Self.errorMessage(in: body))
@@ -135,12 +135,26 @@ struct RouterLink: Service {
     }
 
     private func post(_ path: String, body: some Encodable, timeout: TimeAmount) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: routerURL + path)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
+        try await send(path, method: .POST, body: ByteBuffer(data: try JSONEncoder().encode(body)), timeout: timeout)
+    }
+
+    /// Sends a request to the router in use; when it cannot be reached, the next one is used
+    /// from the next request on.
+    private func send(_ path: String, method: HTTPMethod, body: ByteBuffer?, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        let router = routers.current
+        var request = HTTPClientRequest(url: router + path)
+        request.method = method
         request.headers.add(name: "authorization", value: "Bearer \(nodeToken)")
-        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
-        return try await client.execute(request, timeout: timeout, logger: logger)
+        if let body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        do {
+            return try await client.execute(request, timeout: timeout, logger: logger)
+        } catch {
+            routers.failed(router)
+            throw error
+        }
     }
 
     /// The router's own rejections as they are; transport failures without addresses.

@@ -53,6 +53,8 @@ final class PostgresStorage: RouterStorage {
             group.addTask { await storage.client.run() }
             group.addTask { await storage.runJobs() }
             defer { group.cancelAll() }
+            // A child task starts later than this line; a lease before `run()` works but warns.
+            try await Task.sleep(for: .milliseconds(50))
             try await PostgresSchema.migrate(storage.client, logger: logger)
             group.addTask { await storage.listen() }
             let result = try await body(storage)

@@ -18,11 +18,14 @@ struct SQLiteStorage: RouterStorage {
     func submit(_ statements: [SQLStatement], announcing change: StorageChange?) {
         guard !statements.isEmpty else { return }
         let logger = logger
-        queue.asyncWrite({ db in _ = try Self.run(statements, in: db) }) { _, result in
-            if case .failure(let error) = result {
-                logger.error("cannot write to the router's database", metadata: ["error": "\(error)"])
+        queue.asyncWrite(
+            { db in _ = try Self.run(statements, in: db) },
+            completion: { _, result in
+                if case .failure(let error) = result {
+                    logger.error("cannot write to the router's database", metadata: ["error": "\(error)"])
+                }
             }
-        }
+        )
     }
 
     private static func run(_ statements: [SQLStatement], in db: Database) throws -> [SQLRow] {
