@@ -51,7 +51,8 @@ final class Fleet: @unchecked Sendable {
         try await startRouter(port: port)
     }
 
-    /// Starts an agent and (unless told not to) waits until it has registered with the router.
+    /// Starts an agent and (unless told not to) waits until it has registered with the router
+    /// (``routerURL``, or `router`: one URL or several, comma-separated).
     @discardableResult
     func startAgent(
         name: String = "agent",
@@ -60,13 +61,14 @@ final class Fleet: @unchecked Sendable {
         llamaServer: URL? = nil,
         extraArguments: [String] = [],
         environment extra: [String: String] = [:],
-        waitForRegistration: Bool = true
+        waitForRegistration: Bool = true,
+        router: String? = nil
     ) async throws -> ManagedProcess {
         let process = try launch(
             name: processes.contains { $0.name == name } ? "\(name)-\(processes.count)" : name,
             binary: "switchyard-agent",
             arguments: [
-                "serve", "--router", routerURL, "--host", "127.0.0.1", "--port", String(port),
+                "serve", "--router", router ?? routerURL, "--host", "127.0.0.1", "--port", String(port),
                 "--models-dir", (modelsDirectory ?? environment.modelsDirectory).path,
                 "--llama-server", (llamaServer ?? environment.llamaServer).path,
                 "--log-dir", directory.appendingPathComponent("\(name)-engines").path,
@@ -80,7 +82,7 @@ final class Fleet: @unchecked Sendable {
         return process
     }
 
-    private func launch(name: String, binary: String, arguments: [String], environment extra: [String: String] = [:]) throws -> ManagedProcess {
+    func launch(name: String, binary: String, arguments: [String], environment extra: [String: String] = [:]) throws -> ManagedProcess {
         let process = try ManagedProcess(
             name: name,
             executable: environment.binDirectory.appendingPathComponent(binary),
@@ -104,16 +106,17 @@ final class Fleet: @unchecked Sendable {
         return try self.environment.run("switchyard-router", ["endpoints"] + arguments + ["--router", routerURL], environment: admin)
     }
 
-    /// Sends a request to the router with the admin key (or `key`).
+    /// Sends a request to the router (or the one at `base`) with the admin key (or `key`).
     func send(
         _ method: HTTPMethod,
         _ path: String,
         json: String? = nil,
         body: ByteBuffer? = nil,
         key: String? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:],
+        at base: String? = nil
     ) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: routerURL + path)
+        var request = HTTPClientRequest(url: (base ?? routerURL) + path)
         request.method = method
         request.headers.add(name: "authorization", value: "Bearer \(key ?? adminKey)")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -132,9 +135,10 @@ final class Fleet: @unchecked Sendable {
         json: String? = nil,
         body: ByteBuffer? = nil,
         key: String? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:],
+        at base: String? = nil
     ) async throws -> (status: Int, body: String) {
-        let response = try await send(method, path, json: json, body: body, key: key, headers: headers)
+        let response = try await send(method, path, json: json, body: body, key: key, headers: headers, at: base)
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
