@@ -21,8 +21,9 @@ if $for_tests || has_vulkan_driver; then
 fi
 if $for_tests; then
     # Debian's software Vulkan (lavapipe) and OpenCL (PoCL) devices, for the detection tests;
-    # headless Chromium and its WebDriver, for the dashboard's browser test.
-    packages+=(libvulkan1 mesa-vulkan-drivers ocl-icd-libopencl1 pocl-opencl-icd chromium chromium-driver)
+    # headless Chromium and its WebDriver, for the dashboard's browser test; PostgreSQL and
+    # nginx, for the router replica and failover tests.
+    packages+=(libvulkan1 mesa-vulkan-drivers ocl-icd-libopencl1 pocl-opencl-icd chromium chromium-driver postgresql nginx-light)
 fi
 ensure_apt_packages "${packages[@]}"
 python3 -m venv --help >/dev/null 2>&1 || ensure_apt_packages python3-venv python3-pip

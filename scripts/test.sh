@@ -17,6 +17,13 @@ log "building (debug, with tests)"
 swift build --build-tests
 export SWITCHYARD_BIN_DIR="$(swift build --show-bin-path)"
 
+# A private PostgreSQL cluster for the router replica tests, removed when the run ends.
+pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/switchyard-postgres.XXXXXX")"
+trap 'bash "$here/postgres/cluster.sh" stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
+log "starting a private PostgreSQL cluster for the replica tests"
+SWITCHYARD_TEST_POSTGRES="$(bash "$here/postgres/cluster.sh" start "$pg_dir")"
+export SWITCHYARD_TEST_POSTGRES
+
 log "running the tests"
 swift test --skip-build --no-parallel "$@"
 

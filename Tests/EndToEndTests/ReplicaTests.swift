@@ -48,20 +48,30 @@ struct ReplicaTests {
     /// A change made through one replica must reach the other this soon (DESIGN: about a second).
     static let propagation = Duration.seconds(1)
 
+    /// A running replica.
+    struct Replica {
+        var process: ManagedProcess
+        var url: String
+    }
+
     /// Starts `count` replicas on a new database, one after the other, and runs `body` with
-    /// their URLs; stops everything afterwards and prints every log when `body` throws.
+    /// them and the database's URL; stops everything afterwards and prints every log when
+    /// `body` throws.
     static func withReplicas(
         _ count: Int = 2,
         routerEnvironment: [String: String] = [:],
-        _ body: (Fleet, [String]) async throws -> Void
+        _ body: (Fleet, [Replica], String) async throws -> Void
     ) async throws {
         let fleet = try Fleet(environment: try TestEnvironment.load())
         fleet.routerEnvironment = routerEnvironment
         do {
             let database = try TestPostgres.createDatabase()
-            var replicas: [String] = []
-            for _ in 0..<count { replicas.append(try await fleet.startReplica(database: database).url) }
-            try await body(fleet, replicas)
+            var replicas: [Replica] = []
+            for _ in 0..<count {
+                let (process, url) = try await fleet.startReplica(database: database)
+                replicas.append(Replica(process: process, url: url))
+            }
+            try await body(fleet, replicas, database)
             await fleet.stop()
         } catch {
             print("end-to-end failure: \(error)\n\(fleet.diagnostics)")
@@ -71,8 +81,8 @@ struct ReplicaTests {
     }
 
     @Test func nodesKeysAndSessionsChangedThroughOneReplicaAreSeenThroughTheOther() async throws {
-        try await Self.withReplicas { fleet, replicas in
-            let (a, b) = (replicas[0], replicas[1])
+        try await Self.withReplicas { fleet, replicas, _ in
+            let (a, b) = (replicas[0].url, replicas[1].url)
             // A node registers with A only; B routes to it.
             try await fleet.startAgent(name: "agent", router: a)
             try await fleet.eventually("B lists the node's models", timeout: Self.propagation) {
@@ -109,8 +119,8 @@ struct ReplicaTests {
         let hub = try await LocalHub.start()
         defer { hub.stop() }
         await hub.state.add(LocalHub.Repo(id: ModelRegistrationTests.repo, files: [try SmolCache.readme(), try ModelRegistrationTests.smolFile()]))
-        try await Self.withReplicas(routerEnvironment: ["HF_ENDPOINT": hub.url]) { fleet, replicas in
-            let (a, b) = (replicas[0], replicas[1])
+        try await Self.withReplicas(routerEnvironment: ["HF_ENDPOINT": hub.url]) { fleet, replicas, _ in
+            let (a, b) = (replicas[0].url, replicas[1].url)
             // A registered model, through A; its removal, through B.
             let registered = try await fleet.call(.POST, "/v0/models/register", json: #"{"repo": "\#(ModelRegistrationTests.repo)"}"#, at: a)
             #expect(registered.status == 201, "\(registered.body)")
@@ -151,8 +161,8 @@ struct ReplicaTests {
     }
 
     @Test func aNodeGoneQuietIsOfflineOnEveryReplica() async throws {
-        try await Self.withReplicas { fleet, replicas in
-            let (a, b) = (replicas[0], replicas[1])
+        try await Self.withReplicas { fleet, replicas, _ in
+            let (a, b) = (replicas[0].url, replicas[1].url)
             let agent = try await fleet.startAgent(name: "agent", router: a)
             try await fleet.eventually("B sees the node online", timeout: Self.propagation) {
                 try await Self.nodes(fleet, at: b).first?.state == "online"

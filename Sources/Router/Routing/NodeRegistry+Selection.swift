@@ -87,7 +87,7 @@ extension NodeRegistry {
                 return (best, anyCandidate)
             }
         }
-        guard anyCandidate else { return .noCandidates }
+        guard anyCandidate else { return awaitsFirstWord(from: list) ? .full : .noCandidates }
         guard let best else { return .full }
         if patient, estimate.service != nil, let patience = patience(for: model, at: best, excluding: excluded, estimate: estimate) {
             return .waitForBusy(patience: patience)
@@ -103,5 +103,15 @@ extension NodeRegistry {
         let wasWarm = warm[model]?.contains(slot) ?? false
         if !wasWarm { warm[model, default: []].insert(slot) }
         return NodeLease(nodeID: entries[slot].id, url: entries[slot].url, warm: wasWarm, credential: entries[slot].credential, gate: gates[slot])
+    }
+
+    /// Whether a request that finds no live candidate should wait in the queue rather than
+    /// fail: the router started less than one offline window ago, and a candidate restored
+    /// from the database has not been heard from yet. Its next heartbeat is due within that
+    /// window; it hands the request a slot (``dispatch(from:)``). A router (or a replica) that
+    /// restarts under load thus answers its first requests once the fleet has spoken, not 503.
+    func awaitsFirstWord(from list: [Int]) -> Bool {
+        guard livenessFrozenAt == nil, ticks() < Self.nanoseconds(settings.offlineAfter) else { return false }
+        return list.contains { entries[$0].lastSeen == nil }
     }
 }

@@ -82,10 +82,17 @@ final class Fleet: @unchecked Sendable {
         return process
     }
 
-    func launch(name: String, binary: String, arguments: [String], environment extra: [String: String] = [:]) throws -> ManagedProcess {
+    /// Starts one of the built executables (or `program`, any other), stopped with the fleet.
+    func launch(
+        name: String,
+        binary: String = "",
+        program: URL? = nil,
+        arguments: [String],
+        environment extra: [String: String] = [:]
+    ) throws -> ManagedProcess {
         let process = try ManagedProcess(
             name: name,
-            executable: environment.binDirectory.appendingPathComponent(binary),
+            executable: program ?? environment.binDirectory.appendingPathComponent(binary),
             arguments: arguments,
             environment: ["SWITCHYARD_ADMIN_KEY": adminKey, "SWITCHYARD_NODE_TOKEN": nodeToken].merging(extra) { $1 },
             logDirectory: directory
