@@ -24,7 +24,9 @@ func buildApplication(
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .switchyardUpstream.verifying(with: configuration.clientTLS))
     let upstream = UpstreamClient(tls: configuration.clientTLS)
     let nodeStore = NodeStore(database: database)
-    let registry = try await NodeRegistry.restore(settings: configuration.registry, store: nodeStore, logger: logger)
+    var settings = configuration.registry
+    settings.sharesNodes = database.changes != nil
+    let registry = try await NodeRegistry.restore(settings: settings, store: nodeStore, logger: logger)
     let keys = try await APIKeyStore(database: database)
     let registrations = try await RegisteredModels.load(store: RegisteredModelStore(database: database))
     let sessions = DashboardSessions(database: database)

@@ -6,11 +6,16 @@
 # background (heartbeats, maintenance) is measured first and subtracted; the request log's
 # writes, which follow the requests, are counted.
 #
-# Usage: [CALLGRIND_OUT=FILE] scripts/bench/router-instructions.sh [SECONDS]
+# Usage: [CALLGRIND_OUT=FILE] scripts/bench/router-instructions.sh [--postgres] [SECONDS]
 #   CALLGRIND_OUT keeps the profile of the measured requests (callgrind_annotate FILE).
+#   --postgres keeps the router's state in a private PostgreSQL cluster, as replicas do.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fleet.sh"
 ensure_apt_packages valgrind
+if [ "${1:-}" = "--postgres" ]; then
+    use_postgres
+    shift
+fi
 seconds="${1:-15}"
 
 # Valgrind 3.19 cannot read the DWARF 5 that Swift writes: a copy without it (symbols kept).

@@ -37,8 +37,8 @@ struct DatabaseOptions: ParsableArguments {
         switch try location() {
         case .sqlite(let directory):
             return try await body(RouterDatabase.open(in: directory))
-        case .postgres(let configuration):
-            return try await PostgresStorage.withStorage(configuration, logger: logger) { try await body($0) }
+        case .postgres(let target):
+            return try await PostgresStorage.withStorage(target, logger: logger) { try await body($0) }
         }
     }
 }

@@ -50,7 +50,7 @@ extension PostgresStorage {
             } catch  where !Task.isCancelled {
                 logger.warning(
                     "lost the database connection that hears other replicas; reconnecting",
-                    metadata: ["error": "\(String(reflecting: error))"]
+                    metadata: ["error": "\(DatabaseErrorSummary.describe(error))"]
                 )
             } catch {}
             if leads.withLock({ $0 }) { logger.notice("no longer the leading replica") }

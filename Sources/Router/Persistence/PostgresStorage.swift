@@ -22,6 +22,9 @@ final class PostgresStorage: RouterStorage {
     static let channel = "switchyard_changes"
 
     let client: PostgresClient
+    let target: PostgresTarget
+    /// The pool's own logger: silent, since its messages name the server's address.
+    private let poolLogger: Logger
     /// Tells this replica's own notifications from the others'.
     let replicaID = UUID().uuidString.lowercased()
     let logger: Logger
@@ -31,8 +34,13 @@ final class PostgresStorage: RouterStorage {
     let changeFeed: AsyncStream<StorageChange>.Continuation
     let leads = Mutex(false)
 
-    init(configuration: PostgresClient.Configuration, logger: Logger) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    init(target: PostgresTarget, logger: Logger) {
+        // The pool's own logs name the server's address; failures reach ours summarised.
+        var poolLogger = logger
+        poolLogger.logLevel = .critical
+        self.poolLogger = poolLogger
+        self.client = PostgresClient(configuration: target.clientConfiguration, backgroundLogger: poolLogger)
+        self.target = target
         self.logger = logger
         (jobs, jobQueue) = AsyncStream.makeStream()
         (changeStream, changeFeed) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
@@ -44,22 +52,60 @@ final class PostgresStorage: RouterStorage {
     /// Connects, migrates the schema (under an advisory lock, so replicas starting together
     /// take turns), runs `body` with the storage, then finishes the writes queued and closes.
     static func withStorage<Result: Sendable>(
-        _ configuration: PostgresClient.Configuration,
+        _ target: PostgresTarget,
         logger: Logger,
         _ body: (PostgresStorage) async throws -> Result
     ) async throws -> Result {
-        let storage = PostgresStorage(configuration: configuration, logger: logger)
+        let storage = PostgresStorage(target: target, logger: logger)
+        try await storage.check()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await storage.client.run() }
-            group.addTask { await storage.runJobs() }
             defer { group.cancelAll() }
             // A child task starts later than this line; a lease before `run()` works but warns.
             try await Task.sleep(for: .milliseconds(50))
-            try await PostgresSchema.migrate(storage.client, logger: logger)
-            group.addTask { await storage.listen() }
-            let result = try await body(storage)
-            _ = try? await storage.transaction([], announcing: nil)  // waits for every queued write
-            return result
+            try await storage.migrate(within: .seconds(20))
+            // Each stops before the one it needs: the listener first, then the calls once every
+            // queued one is done, then the client (a pool that has shut down never answers).
+            return try await withThrowingTaskGroup(of: Void.self) { calls in
+                calls.addTask { await storage.runJobs() }
+                defer { storage.jobQueue.finish() }
+                return try await withThrowingTaskGroup(of: Void.self) { listening in
+                    listening.addTask { await storage.listen() }
+                    defer { listening.cancelAll() }
+                    return try await body(storage)
+                }
+            }
+        }
+    }
+
+    /// Connects once on its own, so that a wrong address, name or credential is reported at
+    /// once and in words (the pool would keep trying in silence).
+    private func check() async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try target.connectionConfiguration(), id: 0, logger: poolLogger)
+        } catch {
+            throw DatabaseUnavailable(reason: DatabaseErrorSummary.describe(error))
+        }
+        try? await connection.close()
+    }
+
+    /// Migrates the schema, or throws ``DatabaseUnreachable`` when no connection is made in
+    /// time (the pool would otherwise keep trying, and the router hang at start).
+    private func migrate(within limit: Duration) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await PostgresSchema.migrate(self.client, logger: self.logger)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else {
+                throw DatabaseUnavailable(reason: "no connection within \(limit.components.seconds) s")
+            }
         }
     }
 
@@ -75,7 +121,7 @@ final class PostgresStorage: RouterStorage {
         jobQueue.yield(Job(statements: statements, change: change, reply: nil))
     }
 
-    /// Runs the calls in order until cancelled; those left then are answered with an error.
+    /// Runs the calls in order, until the queue is finished and empty.
     func runJobs() async {
         for await job in jobs {
             do {
@@ -85,7 +131,7 @@ final class PostgresStorage: RouterStorage {
                 if let reply = job.reply {
                     reply.resume(throwing: error)
                 } else {
-                    logger.error("cannot write to the router's database", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.error("cannot write to the router's database", metadata: ["error": "\(DatabaseErrorSummary.describe(error))"])
                 }
             }
         }

@@ -138,6 +138,7 @@ actor NodeRegistry {
         entries[slot].lastSeen = ticks()
         gates[slot].open()  // heard from: requests sent now must not be given up
         entries[slot].freeMemory = beat.freeMemoryBytes
+        if settings.sharesNodes { entries[slot].othersInFlight = max(0, beat.inFlight - entries[slot].inFlight) }
         let draining = beat.draining == true
         if draining && !entries[slot].draining {
             logger.info("node draining: it finishes its requests and gets no new ones", metadata: ["node.id": "\(nodeID)"])

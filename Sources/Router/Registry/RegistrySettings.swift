@@ -8,4 +8,8 @@ struct RegistrySettings: Sendable, Equatable {
     var queueTimeout: Duration = .seconds(30)
     /// How a node is chosen among those that can take a request.
     var routing = RoutingPolicy.warmFirst
+    /// Whether other routers share the nodes (replicas on PostgreSQL): each heartbeat then
+    /// says how many requests the others have on a node (its count less this router's), and
+    /// selection counts them too. The agent still has the last word (it answers "busy").
+    var sharesNodes = false
 }

@@ -9,6 +9,9 @@ struct RoutingEntry {
     var credential = NodeCredential.nodeToken
     /// Requests the router has in flight on the node.
     var inFlight = 0
+    /// Requests other router replicas had in flight there at the last heartbeat: the node's
+    /// own count less this router's (a hint; zero for a router alone).
+    var othersInFlight = 0
     /// When the node was last heard from, in ``NodeRegistry/ticks()``; nil for a node restored
     /// from the database that has not been heard from since this router started (not routable),
     /// and for a freed slot.
@@ -20,5 +23,7 @@ struct RoutingEntry {
     var draining = false
 
     /// Whether a new request may go there now.
-    var hasFreeSlot: Bool { !draining && inFlight < capacity }
+    var hasFreeSlot: Bool { !draining && hasRoom }
+    /// Whether the node has a slot neither this router nor, as far as it knows, the others use.
+    var hasRoom: Bool { inFlight + othersInFlight < capacity }
 }

@@ -53,7 +53,7 @@ struct ReplicaSync: Service {
                 try await registrations.reload()
             }
         } catch {
-            logger.error("cannot apply another replica's change", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("cannot apply another replica's change", metadata: ["error": "\(DatabaseErrorSummary.describe(error))"])
         }
     }
 }

@@ -68,7 +68,7 @@ extension NodeRegistry {
                         excluded.isEmpty || !excluded.contains(entries[slot].id)
                     else { continue }
                     anyCandidate = true
-                    guard entries[slot].inFlight < entries[slot].capacity else { continue }
+                    guard entries[slot].hasRoom else { continue }
                     let isWarm = !warmSlots.isEmpty && warmSlots.contains(slot)
                     if let current = best {
                         if isWarm != bestIsWarm {

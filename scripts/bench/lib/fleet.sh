@@ -17,6 +17,7 @@ work="$(mktemp -d)"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -d "$work/postgres" ] && bash scripts/postgres/cluster.sh stop "$work/postgres" || true
     for pidfile in "$work"/nginx-*.pid; do kill "$(cat "$pidfile")" 2>/dev/null || true; done
     rm -rf "$work"
 }
@@ -72,13 +73,24 @@ nginx_worker() { pgrep -P "$(cat "$work/nginx-proxy.pid")" | head -1; }
 
 mkdir -p "$work/models/HuggingFaceTB"
 ln -s "$SWITCHYARD_CACHE/models/$model" "$work/models/$model"
+# use_postgres: the router keeps its state in a private PostgreSQL cluster (as replicas do)
+# instead of SQLite: sets $router_database.
+use_postgres() {
+    ensure_apt_packages postgresql
+    local base
+    chmod 755 "$work"  # the server runs as another user, which must reach its directory
+    base="$(bash scripts/postgres/cluster.sh start "$work/postgres")"
+    psql "$base/postgres" -qc "CREATE DATABASE bench"
+    router_database="$base/bench?sslmode=disable"
+}
+
 # start_fleet [WRAPPER...]: the router ($router_binary, else the built one; under WRAPPER, such as
 # valgrind, when given) with one event loop, as the proxy nginx it is compared with has one
 # worker (ROUTER_EVENT_LOOPS=N to change that); then an agent in front of the fake engine,
 # registered with it. Waits until the model is routable. PIDs: $router_pid, $agent_pid.
 start_fleet() {
     SWITCHYARD_ADMIN_KEY="$admin" SWITCHYARD_NODE_TOKEN="$token" "$@" "${router_binary:-$bin/switchyard-router}" serve --port "$router_port" \
-        --data-dir "$work/router" --log-level warning --event-loops "${ROUTER_EVENT_LOOPS:-1}" >"$work/router.log" 2>&1 &
+        ${router_database:+--database "$router_database"} --data-dir "$work/router" --log-level warning --event-loops "${ROUTER_EVENT_LOOPS:-1}" >"$work/router.log" 2>&1 &
     router_pid=$!
     pids+=($router_pid)
     sleep 1
