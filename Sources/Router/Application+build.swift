@@ -54,6 +54,7 @@ func buildApplication(
             metrics: metrics,
             requestLog: RequestLogStore(database: database),
             interval: min(.seconds(2), configuration.heartbeatInterval),
+            reloadsKeys: database.changes == nil,
             readiness: readiness,
             logger: logger
         ),

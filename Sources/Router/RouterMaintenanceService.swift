@@ -3,8 +3,9 @@ import ServiceLifecycle
 import Shared
 
 /// The router's background upkeep: gives up the requests waiting on nodes that went silent
-/// (``NodeRegistry/closeGatesOfSilentNodes()``), reloads API keys (so keys created or revoked
-/// with the CLI take effect within seconds), refreshes the fleet gauges, and writes the request log.
+/// (``NodeRegistry/closeGatesOfSilentNodes()``), refreshes the fleet gauges, writes the
+/// request log, and (SQLite) reloads API keys, so keys created or revoked with the CLI take
+/// effect within seconds.
 struct RouterMaintenanceService: Service {
     let keys: APIKeyStore
     let registry: NodeRegistry
@@ -12,6 +13,9 @@ struct RouterMaintenanceService: Service {
     /// Where finished requests are written (nil: not kept).
     let requestLog: RequestLogStore?
     var interval: Duration = .seconds(2)
+    /// Whether to re-read the API keys every interval: true for SQLite; replicas on PostgreSQL
+    /// hear of every change (the CLI's included) at once, and re-read everything every 30 s.
+    var reloadsKeys = true
     /// Once the router drains its listener is closed and heartbeats cannot arrive: silence then
     /// says nothing about a node, so liveness is frozen (``NodeRegistry/freezeLiveness()``).
     var readiness = ServerReadiness()
@@ -30,32 +34,51 @@ struct RouterMaintenanceService: Service {
                 if Int.random(in: 0..<30) == 0, requestLog.database.isLeader { try await requestLog.prune() }
             }.value
         } catch {
-            logger.error("cannot write the request log", metadata: ["error": "\(error)"])
+            logger.error("cannot write the request log", metadata: ["error": "\(DatabaseErrorSummary.describe(error))"])
         }
     }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { break }
-                // Draining, the router hears no heartbeats: liveness stops aging, so no gate closes.
-                if await readiness.isDraining { await registry.freezeLiveness() }
-                for node in await registry.closeGatesOfSilentNodes() {
-                    logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
-                }
-                let queueDepths = await registry.queueDepths()
-                metrics.fleet(nodes: await registry.snapshot(), queueDepths: queueDepths)
-                metrics.traffic.sampleQueues(queueDepths)
-                await writeRequestLog()
-                do {
-                    try await keys.reload()
-                } catch {
-                    logger.error("cannot reload API keys", metadata: ["error": "\(error)"])
-                }
+            await withTaskGroup(of: Void.self) { group in
+                // Apart, so that a slow database never holds up the judging of liveness.
+                group.addTask { await judgeLiveness() }
+                group.addTask { await keepStorage() }
             }
         }
         // The requests finished since the last round.
         await writeRequestLog()
+    }
+
+    /// Closes the gates of silent nodes and refreshes the fleet gauges, every interval.
+    private func judgeLiveness() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            // Draining, the router hears no heartbeats: liveness stops aging, so no gate closes.
+            if await readiness.isDraining { await registry.freezeLiveness() }
+            for node in await registry.closeGatesOfSilentNodes() {
+                logger.warning("node went silent: its requests still waiting for an answer move to other nodes", metadata: ["node.id": "\(node)"])
+            }
+            let queueDepths = await registry.queueDepths()
+            metrics.fleet(nodes: await registry.snapshot(), queueDepths: queueDepths)
+            metrics.traffic.sampleQueues(queueDepths)
+        }
+    }
+
+    /// Writes the request log, and reloads the API keys where no notice tells of their changes
+    /// (SQLite: the `keys` command writes the file directly), every interval.
+    private func keepStorage() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            await writeRequestLog()
+            guard reloadsKeys else { continue }
+            do {
+                try await keys.reload()
+            } catch {
+                logger.error("cannot reload API keys", metadata: ["error": "\(DatabaseErrorSummary.describe(error))"])
+            }
+        }
     }
 }

@@ -186,10 +186,28 @@ struct ReplicaTests {
         let fleet = try Fleet(environment: try TestEnvironment.load())
         do {
             let database = try TestPostgres.createDatabase()
-            // Launched together, without waiting for either to listen.
+            // The migrations' advisory lock is held elsewhere while both start, so that both
+            // wait for it at once; then it is let go, and they take turns.
+            let holder = try fleet.launch(
+                name: "lock-holder",
+                program: URL(fileURLWithPath: "/usr/bin/psql"),
+                arguments: [database, "-qtAX", "-c", "SELECT pg_advisory_lock(6014391775981469698)", "-c", "SELECT pg_sleep(5)"]
+            )
+            func waitingForTheLock() throws -> Int {
+                Int(
+                    try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").trimmingCharacters(
+                        in: .whitespacesAndNewlines
+                    )
+                ) ?? -1
+            }
+            try await fleet.eventually("the lock is held") {
+                try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").hasPrefix("1")
+            }
             let replicas = try (1...2).map { index in
                 try fleet.launch(name: "replica-\(index)", binary: "switchyard-router", arguments: ["serve", "--port", "0", "--database", database])
             }
+            try await fleet.eventually("both replicas wait for the lock", timeout: .seconds(10)) { try waitingForTheLock() == 2 }
+            try await fleet.eventually("the holder lets go") { !holder.isRunning }
             for replica in replicas {
                 let port = try await replica.listeningPort()
                 #expect(try await fleet.call(.GET, "/v1/models", at: "http://127.0.0.1:\(port)").status == 200)

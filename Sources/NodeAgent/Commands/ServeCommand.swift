@@ -135,6 +135,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        if let router {
+            let urls = RouterAddresses(router).urls
+            guard !urls.isEmpty, urls.allSatisfy(RouterAddresses.isValid) else {
+                throw ValidationError("--router takes http(s) URLs with a host, comma-separated, e.g. http://router:8800")
+            }
+        }
         guard maxDownloads >= 1 else { throw ValidationError("--max-downloads must be at least 1") }
         guard downloadRateLimit.map({ $0 > 0 }) ?? true else { throw ValidationError("--download-rate-limit must be positive") }
         for origin in downloadOrigin where DownloadSettings.origin(of: origin) == nil {

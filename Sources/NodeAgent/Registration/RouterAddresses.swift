@@ -8,12 +8,19 @@ final class RouterAddresses: Sendable {
     let urls: [String]
     private let index = Mutex(0)
 
-    /// - Parameter list: Comma-separated base URLs; a trailing `/` is dropped.
+    /// - Parameter list: Comma-separated base URLs (at least one: ``isValid(_:)`` each); a
+    ///   trailing `/` is dropped, empty items are skipped.
     init(_ list: String) {
-        urls = list.split(separator: ",").map { url in
+        urls = list.split(separator: ",").compactMap { url in
             let url = url.trimmingCharacters(in: .whitespaces)
-            return url.hasSuffix("/") ? String(url.dropLast()) : url
+            return url.isEmpty ? nil : url.hasSuffix("/") ? String(url.dropLast()) : url
         }
+    }
+
+    /// Whether `url` is an http(s) URL with a host.
+    static func isValid(_ url: String) -> Bool {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else { return false }
+        return ["http", "https"].contains(scheme) && parsed.host?.isEmpty == false
     }
 
     /// The URL in use.

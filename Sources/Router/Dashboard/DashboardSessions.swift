@@ -53,12 +53,18 @@ actor DashboardSessions {
             return nil
         }
         session.lastUsed = now
-        if now.timeIntervalSince(session.storedUse) > 60 {
-            session.storedUse = now
-            database?.submit(
-                [SQLStatement("UPDATE dashboard_session SET last_used = ? WHERE hash = ?", [now.timeIntervalSince1970, key])],
+        if let database, now.timeIntervalSince(session.storedUse) > 60 {
+            // Once a minute: keep the stored use fresh, and learn of a logout elsewhere whose
+            // notice was lost (the row is gone).
+            let kept = try? await database.transaction(
+                [SQLStatement("UPDATE dashboard_session SET last_used = ? WHERE hash = ? RETURNING hash", [now.timeIntervalSince1970, key])],
                 announcing: nil
             )
+            if kept?.isEmpty == true {  // (a failed write keeps the session)
+                sessions[key] = nil
+                return nil
+            }
+            session.storedUse = now
         }
         sessions[key] = session
         return session
@@ -73,6 +79,12 @@ actor DashboardSessions {
     /// Drops a session closed through another replica.
     func forget(hash: String) {
         sessions[hash] = nil
+    }
+
+    /// Drops every cached session, to be read again from the database (notices of logouts may
+    /// have been missed).
+    func forgetAll() {
+        sessions = [:]
     }
 
     /// The session with this hash: cached, or read from the database (opened elsewhere).

@@ -39,7 +39,7 @@ enum PostgresSchema {
             do {
                 try await apply(on: connection, logger: logger)
             } catch {
-                try? await connection.query("SELECT pg_advisory_unlock(\(PostgresStorage.migrationLock))", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresStorage.migrationLock))", logger: logger)
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(\(PostgresStorage.migrationLock))", logger: logger)

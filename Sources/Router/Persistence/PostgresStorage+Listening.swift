@@ -40,7 +40,7 @@ extension PostgresStorage {
                     try await connection.listen(on: Self.channel) { notifications in
                         changeFeed.yield(.resync)
                         try await withThrowingTaskGroup(of: Void.self) { group in
-                            group.addTask { try await self.contendForLead(on: connection) }
+                            group.addTask { try await self.watch(connection) }
                             for try await notification in notifications { deliver(notification.payload) }
                             group.cancelAll()
                         }
@@ -59,13 +59,33 @@ extension PostgresStorage {
         }
     }
 
-    /// Tries for the leader's lock every few seconds until it is held.
-    private func contendForLead(on connection: PostgresConnection) async throws {
-        while !Task.isCancelled, !leads.withLock({ $0 }) {
-            for try await held in try await connection.query("SELECT pg_try_advisory_lock(\(Self.leaderLock)) AS held", logger: logger).decode(
-                Bool.self
-            )
-            where held {
+    /// Every few seconds, on the listening connection: tries for the leader's lock until it
+    /// holds it, and after that checks that the connection still answers. One that fails, or
+    /// does not answer within 10 s (a peer gone without closing), is closed: the listening
+    /// ends, and ``listen()`` connects again.
+    private func watch(_ connection: PostgresConnection) async throws {
+        while !Task.isCancelled {
+            let leading = leads.withLock { $0 }
+            let sql: PostgresQuery = leading ? "SELECT true AS held" : "SELECT pg_try_advisory_lock(\(Self.leaderLock)) AS held"
+            let held = try await withThrowingTaskGroup(of: Bool?.self) { group in
+                group.addTask {
+                    for try await held in try await connection.query(sql, logger: self.logger).decode(Bool.self) { return held }
+                    return false
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                do {
+                    guard let held = try await group.next() ?? nil else { throw DatabaseUnavailable(reason: "no answer within 10 s") }
+                    return held
+                } catch {
+                    try? await connection.close()  // fails the query still waiting, and the listening
+                    throw error
+                }
+            }
+            if held && !leading {
                 leads.withLock { $0 = true }
                 logger.info("this replica leads: it prunes the request log")
             }

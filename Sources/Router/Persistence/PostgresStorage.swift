@@ -33,6 +33,10 @@ final class PostgresStorage: RouterStorage {
     let changeStream: AsyncStream<StorageChange>
     let changeFeed: AsyncStream<StorageChange>.Continuation
     let leads = Mutex(false)
+    /// Heartbeats to pass on, the latest per node (``PostgresStorage+Relay.swift``).
+    let pendingBeats = Mutex<[String: String]>([:])
+    let beatsWaiting: AsyncStream<Void>
+    let beatArrived: AsyncStream<Void>.Continuation
 
     init(target: PostgresTarget, logger: Logger) {
         // The pool's own logs name the server's address; failures reach ours summarised.
@@ -44,6 +48,7 @@ final class PostgresStorage: RouterStorage {
         self.logger = logger
         (jobs, jobQueue) = AsyncStream.makeStream()
         (changeStream, changeFeed) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        (beatsWaiting, beatArrived) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     var changes: AsyncStream<StorageChange>? { changeStream }
@@ -71,6 +76,7 @@ final class PostgresStorage: RouterStorage {
                 defer { storage.jobQueue.finish() }
                 return try await withThrowingTaskGroup(of: Void.self) { listening in
                     listening.addTask { await storage.listen() }
+                    listening.addTask { await storage.relayHeartbeats() }
                     defer { listening.cancelAll() }
                     return try await body(storage)
                 }
@@ -138,19 +144,20 @@ final class PostgresStorage: RouterStorage {
     }
 
     private func execute(_ statements: [SQLStatement], announcing change: StorageChange?) async throws -> [SQLRow] {
-        let notice = change.flatMap(notification)
-        if statements.count <= 1, notice == nil {
-            guard let statement = statements.first else { return [] }
-            return try await Self.rows(of: client.query(statement.postgresQuery, logger: logger))
+        let notice = change.flatMap(notification).map { SQLStatement("SELECT pg_notify(?, ?)", [Self.channel, $0]) }
+        // One statement needs no transaction of its own (a heartbeat's notice is one too).
+        switch (statements.count, notice) {
+        case (0, nil): return []
+        case (0, let notice?): return try await Self.rows(of: client.query(notice.postgresQuery, logger: logger))
+        case (1, nil): return try await Self.rows(of: client.query(statements[0].postgresQuery, logger: logger))
+        default: break
         }
         return try await client.withTransaction(logger: logger) { connection in
             var rows: [SQLRow] = []
             for statement in statements {
                 rows = try await Self.rows(of: connection.query(statement.postgresQuery, logger: logger))
             }
-            if let notice {
-                try await connection.query(SQLStatement("SELECT pg_notify(?, ?)", [Self.channel, notice]).postgresQuery, logger: logger)
-            }
+            if let notice { try await connection.query(notice.postgresQuery, logger: logger) }
             return rows
         }
     }

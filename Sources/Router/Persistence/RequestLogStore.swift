@@ -11,21 +11,18 @@ struct RequestLogStore: Sendable {
 
     private static let columns = "at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens"
 
-    /// Appends the records, a few hundred rows per statement, in one transaction.
+    /// Appends the records in one transaction: one statement, run once per record (SQLite
+    /// prepares it once).
     func append(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
-        let statements = stride(from: 0, to: records.count, by: 200).map { start in
-            let chunk = records[start..<min(start + 200, records.count)]
-            let row = "(" + Array(repeating: "?", count: 9).joined(separator: ", ") + ")"
-            let binds: [any SQLBindable] = chunk.flatMap { record -> [any SQLBindable] in
+        let insert = "INSERT INTO request_log (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let statements = records.map { record in
+            SQLStatement(
+                insert,
                 [
                     record.at, record.model, record.nodeID, record.status, record.code, record.latencyMs, record.firstByteMs,
                     record.promptTokens, record.completionTokens,
                 ]
-            }
-            return SQLStatement(
-                "INSERT INTO request_log (\(Self.columns)) VALUES \(Array(repeating: row, count: chunk.count).joined(separator: ", "))",
-                binds
             )
         }
         _ = try await database.transaction(statements, announcing: nil)

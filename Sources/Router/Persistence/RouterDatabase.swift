@@ -10,13 +10,27 @@ enum RouterDatabase {
         let path = directory.appendingPathComponent("router.sqlite").path
         let queue = try DatabaseQueue(path: path)
         try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try checkVersion(queue)
         try migrator.migrate(queue)
         return SQLiteStorage(queue: queue)
+    }
+
+    /// A library too old for the SQL the stores share is refused at start, in words.
+    struct TooOldSQLite: Error, CustomStringConvertible {
+        var version: String
+        var description: String { "SQLite \(version) is too old: the router needs 3.35 or newer (RETURNING); upgrade libsqlite3" }
+    }
+
+    private static func checkVersion(_ queue: DatabaseQueue) throws {
+        let version = try queue.read { try String.fetchOne($0, sql: "SELECT sqlite_version()") } ?? "0"
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 2, (parts[0], parts[1]) >= (3, 35) else { throw TooOldSQLite(version: version) }
     }
 
     /// An in-memory database with the same schema, for tests.
     static func inMemory() throws -> SQLiteStorage {
         let queue = try DatabaseQueue()
+        try checkVersion(queue)
         try migrator.migrate(queue)
         return SQLiteStorage(queue: queue)
     }

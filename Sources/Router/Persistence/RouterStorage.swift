@@ -21,6 +21,9 @@ protocol RouterStorage: Sendable {
     /// request log. SQLite's single router always does; PostgreSQL replicas take turns through
     /// an advisory lock.
     var isLeader: Bool { get }
+
+    /// Tells the other replicas `change` without writing anything (a heartbeat heard here).
+    func announce(_ change: StorageChange)
 }
 
 extension RouterStorage {
@@ -29,7 +32,7 @@ extension RouterStorage {
         try await transaction([SQLStatement(sql, binds)], announcing: nil)
     }
 
-    /// Tells the other replicas `change` without writing anything (a heartbeat heard here).
+    /// Announces through the queue of calls, in order with the writes.
     func announce(_ change: StorageChange) {
         submit([], announcing: change)
     }

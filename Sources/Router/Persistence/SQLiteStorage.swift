@@ -31,8 +31,10 @@ struct SQLiteStorage: RouterStorage {
     private static func run(_ statements: [SQLStatement], in db: Database) throws -> [SQLRow] {
         var rows: [SQLRow] = []
         for statement in statements {
-            let arguments = StatementArguments(statement.binds.map(\.databaseValue))
-            rows = try Row.fetchAll(db, sql: statement.sql, arguments: arguments).map { row in
+            // Prepared once per database connection and SQL text, then reused.
+            let prepared = try db.cachedStatement(sql: statement.sql)
+            try prepared.setArguments(StatementArguments(statement.binds.map(\.databaseValue)))
+            rows = try Row.fetchAll(prepared).map { row in
                 SQLRow(values: Dictionary(zip(row.columnNames, row.databaseValues.map(SQLValue.init)), uniquingKeysWith: { first, _ in first }))
             }
         }

@@ -45,6 +45,11 @@ actor NodeRegistry {
     var nextTicket: UInt64 = 0
     /// When liveness stopped being judged (``freezeLiveness()``); nil while the router runs.
     var livenessFrozenAt: Int64?
+    /// Changes this registry made to nodes and wrote to the database, counted; and the count
+    /// at each node's last one. A read of the database begun before a node's last change here
+    /// does not undo it (``NodeRegistry/reconcile(with:readAt:)``).
+    var localChanges: UInt64 = 0
+    var changedHere: [String: UInt64] = [:]
     let settings: RegistrySettings
     let store: NodeStore?
     let logger: Logger
@@ -138,7 +143,8 @@ actor NodeRegistry {
         entries[slot].lastSeen = ticks()
         gates[slot].open()  // heard from: requests sent now must not be given up
         entries[slot].freeMemory = beat.freeMemoryBytes
-        if settings.sharesNodes { entries[slot].othersInFlight = max(0, beat.inFlight - entries[slot].inFlight) }
+        if settings.sharesNodes { entries[slot].othersInFlight = max(0, beat.inFlight - entries[slot].peakInFlight) }
+        entries[slot].peakInFlight = entries[slot].inFlight
         let draining = beat.draining == true
         if draining && !entries[slot].draining {
             logger.info("node draining: it finishes its requests and gets no new ones", metadata: ["node.id": "\(nodeID)"])
@@ -173,7 +179,10 @@ actor NodeRegistry {
             entries[slot] = RoutingEntry(id: "", url: "", capacity: 0)
             freeSlots.append(slot)
         }
-        if persisting { store?.delete(id: nodeID) }
+        if persisting {
+            store?.delete(id: nodeID)
+            noteLocalChange(nodeID)
+        }
         return true
     }
 
@@ -191,8 +200,16 @@ actor NodeRegistry {
         }
         updateCandidates(of: node.id, for: affected)
         everAdvertised.formUnion(node.models)
-        if persisting { store?.save(node) }
+        if persisting {
+            store?.save(node)
+            noteLocalChange(node.id)
+        }
         dispatch(from: node.id)
+    }
+
+    private func noteLocalChange(_ nodeID: String) {
+        localChanges += 1
+        changedHere[nodeID] = localChanges
     }
 
     /// Gives the node a live entry, reusing a freed index when there is one.

@@ -12,6 +12,10 @@ struct RoutingEntry {
     /// Requests other router replicas had in flight there at the last heartbeat: the node's
     /// own count less this router's (a hint; zero for a router alone).
     var othersInFlight = 0
+    /// The most this router had in flight there since the last heartbeat: what it subtracts
+    /// from the node's count, which was taken at some moment in between. The hint errs low (the
+    /// agent refuses what is too much); erring high would leave free slots unused.
+    var peakInFlight = 0
     /// When the node was last heard from, in ``NodeRegistry/ticks()``; nil for a node restored
     /// from the database that has not been heard from since this router started (not routable),
     /// and for a freed slot.

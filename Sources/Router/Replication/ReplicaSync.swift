@@ -16,16 +16,23 @@ struct ReplicaSync: Service {
     var reconcileInterval: Duration = .seconds(30)
     let logger: Logger
 
+    /// Applies the changes one at a time, the periodic reconciliation among them, so that a
+    /// reconciliation's read never races a change's.
     func run() async throws {
+        let (all, feed) = AsyncStream.makeStream(of: StorageChange.self, bufferingPolicy: .bufferingNewest(10_000))
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
+                    for await change in changes { feed.yield(change) }
+                    feed.finish()
+                }
+                group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: reconcileInterval)
-                        if !Task.isCancelled { await apply(.resync) }
+                        feed.yield(.resync)
                     }
                 }
-                for await change in changes { await apply(change) }
+                for await change in all { await apply(change) }
                 group.cancelAll()
             }
         }
@@ -37,10 +44,12 @@ struct ReplicaSync: Service {
         do {
             switch change {
             case .node(let id):
-                await registry.adopt(try await nodes.node(id: id), id: id)
+                let mark = await registry.localChanges
+                await registry.adopt(try await nodes.node(id: id), id: id, readAt: mark)
             case .heartbeat(let nodeID, let beat):
                 _ = await registry.heartbeat(nodeID: nodeID, beat, persisting: false, lookingIn: nodes)
-                await registrations.record(nodeID: nodeID, beat.downloads ?? [])
+                // A notice too large was sent without its downloads: keep what was known.
+                if let downloads = beat.downloads { await registrations.record(nodeID: nodeID, downloads) }
             case .keys:
                 try await keys.reload()
             case .registeredModels:
@@ -48,7 +57,9 @@ struct ReplicaSync: Service {
             case .sessionClosed(let hash):
                 await sessions.forget(hash: hash)
             case .resync:
-                await registry.reconcile(with: try await nodes.all())
+                let mark = await registry.localChanges
+                await registry.reconcile(with: try await nodes.all(), readAt: mark)
+                await sessions.forgetAll()
                 try await keys.reload()
                 try await registrations.reload()
             }

@@ -87,7 +87,7 @@ extension NodeRegistry {
                 return (best, anyCandidate)
             }
         }
-        guard anyCandidate else { return awaitsFirstWord(from: list) ? .full : .noCandidates }
+        guard anyCandidate else { return firstWordDue(from: list).map { .waitForBusy(patience: $0) } ?? .noCandidates }
         guard let best else { return .full }
         if patient, estimate.service != nil, let patience = patience(for: model, at: best, excluding: excluded, estimate: estimate) {
             return .waitForBusy(patience: patience)
@@ -100,18 +100,21 @@ extension NodeRegistry {
     /// request if it was cold, which the lease says).
     func reserve(_ slot: Int, for model: String) -> NodeLease {
         entries[slot].inFlight += 1
+        entries[slot].peakInFlight = max(entries[slot].peakInFlight, entries[slot].inFlight)
         let wasWarm = warm[model]?.contains(slot) ?? false
         if !wasWarm { warm[model, default: []].insert(slot) }
         return NodeLease(nodeID: entries[slot].id, url: entries[slot].url, warm: wasWarm, credential: entries[slot].credential, gate: gates[slot])
     }
 
-    /// Whether a request that finds no live candidate should wait in the queue rather than
-    /// fail: the router started less than one offline window ago, and a candidate restored
-    /// from the database has not been heard from yet. Its next heartbeat is due within that
-    /// window; it hands the request a slot (``dispatch(from:)``). A router (or a replica) that
-    /// restarts under load thus answers its first requests once the fleet has spoken, not 503.
-    func awaitsFirstWord(from list: [Int]) -> Bool {
-        guard livenessFrozenAt == nil, ticks() < Self.nanoseconds(settings.offlineAfter) else { return false }
-        return list.contains { entries[$0].lastSeen == nil }
+    /// How long a request that finds no live candidate should wait rather than fail: the rest
+    /// of the router's first offline window, when a candidate restored from the database has
+    /// not been heard from yet. Its first heartbeat is due within that window and hands the
+    /// request a slot (``dispatch(from:)``); if none comes, the request gets 503 when the window
+    /// ends (``stopWaiting(model:ticket:)``). A router (or a replica) restarted under load thus
+    /// answers its first requests once the fleet has spoken. Nil: no reason to wait.
+    func firstWordDue(from list: [Int]) -> Duration? {
+        let left = Self.nanoseconds(settings.offlineAfter) - ticks()
+        guard livenessFrozenAt == nil, left > 0, list.contains(where: { entries[$0].lastSeen == nil }) else { return nil }
+        return .nanoseconds(left)
     }
 }

@@ -27,13 +27,19 @@ extension NodeRegistry {
     }
 
     /// Hands a request that waited out its patience (``Acquisition/waitForBusy(patience:)``)
-    /// a free slot, if a candidate has one now; else it keeps its place in the queue.
+    /// a free slot, if a candidate has one now; fails it with 503 when no node can take it at
+    /// all any more (gone offline, or restored and never heard from); else it keeps its place.
     func stopWaiting(model: String, ticket: UInt64) {
-        guard let index = queues[model]?.firstIndex(where: { $0.ticket == ticket }),
-            case .leased(let lease) = tryAcquire(model: model, excluding: queues[model]![index].excluding, patient: false)
-        else { return }
-        let waiter = queues[model]!.remove(at: index)
-        waitingCount -= 1
-        waiter.continuation.resume(returning: lease)
+        guard let index = queues[model]?.firstIndex(where: { $0.ticket == ticket }) else { return }
+        switch tryAcquire(model: model, excluding: queues[model]![index].excluding, patient: false) {
+        case .leased(let lease):
+            let waiter = queues[model]!.remove(at: index)
+            waitingCount -= 1
+            waiter.continuation.resume(returning: lease)
+        case .noCandidates:
+            abandon(model: model, ticket: ticket, with: RoutingError.noCapableNodes(model: model))
+        case .full, .waitForBusy:
+            return
+        }
     }
 }

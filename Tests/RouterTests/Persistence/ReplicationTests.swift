@@ -9,16 +9,24 @@ import Testing
 /// one replica leads at a time.
 @Suite(.serialized, .enabled(if: StorageKind.available.contains(.postgres), "needs the tests' PostgreSQL from scripts/test.sh"))
 struct ReplicationTests {
-    /// The next change `storage` hears from the others, skipping the resyncs of (re)connecting.
-    static func nextChange(_ storage: PostgresStorage) async -> StorageChange? {
-        for await change in storage.changes! where change != .resync { return change }
+    /// The next change `storage` hears from the others (skipping, unless told, the resyncs of
+    /// connecting); nil when none comes within 10 s.
+    static func nextChange(_ storage: PostgresStorage, skippingResyncs: Bool = true) async -> StorageChange? {
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(10))
+            storage.changeFeed.finish()
+        }
+        defer { timeout.cancel() }
+        for await change in storage.changes! where !(skippingResyncs && change == .resync) { return change }
         return nil
     }
 
     @Test func aChangeReachesTheOtherReplicaNotItsAuthor() async throws {
         try await TestPostgresCluster.withNewDatabase { url in
             try await TestPostgresCluster.withStorage(url) { first in
+                #expect(await Self.nextChange(first, skippingResyncs: false) == .resync, "listening")
                 try await TestPostgresCluster.withStorage(url) { second in
+                    #expect(await Self.nextChange(second, skippingResyncs: false) == .resync, "listening")
                     let node = Node(id: "n1", url: "http://a", name: "a", instanceID: "i", backend: "cpu", devices: [], capacity: 1, models: ["m"])
                     NodeStore(database: first).save(node)
                     #expect(await Self.nextChange(second) == .node(id: "n1"))

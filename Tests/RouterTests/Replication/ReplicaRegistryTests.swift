@@ -61,10 +61,35 @@ import Testing
 
         var other = Self.node
         (other.id, other.url) = ("n3", "http://b")
-        await registry.reconcile(with: [other])
+        await registry.reconcile(with: [other], readAt: await registry.localChanges)
         let nodes = await registry.snapshot()
         #expect(nodes.map(\.node.id) == ["n3"] && nodes.allSatisfy { !$0.online }, "a resync does not make a node alive")
         #expect(try await store.all().isEmpty)
+    }
+
+    @Test func aReadBegunBeforeALocalChangeDoesNotUndoIt() async throws {
+        let registry = NodeRegistry(settings: RegistrySettings(offlineAfter: .seconds(60)), store: NodeStore(database: try RouterDatabase.inMemory()))
+        let id = await registry.register(
+            NodeRegistration(url: "http://a", instanceID: "i1", name: "a", backend: "cpu", devices: [], capacity: 2),
+            models: ["m", "n"]
+        )
+        let stale = try #require(await registry.node(id)?.node)
+        let mark = await registry.localChanges
+        await registry.exclude(nodeID: id, model: "n", reason: "failed")  // after the read began
+        await registry.reconcile(with: [stale], readAt: mark)
+        await registry.adopt(stale, id: id, readAt: mark)
+        #expect(await registry.node(id)?.node.excluded == ["n"])
+        await registry.adopt(stale, id: id, readAt: await registry.localChanges)
+        #expect(await registry.node(id)?.node.excluded == [], "a read begun after it applies")
+    }
+
+    @Test func aRequestWaitingForAFirstWordThatNeverComesGets503WhenTheWindowEnds() async throws {
+        let clock = ManualClock()
+        let registry = NodeRegistry(settings: RegistrySettings(offlineAfter: .seconds(6)), restoring: [Self.node], clock: RegistryClock(clock))
+        let waiting = Task { try await registry.lease(model: "m") }
+        try await Self.eventually { await registry.queueDepths()["m"] == 1 }
+        clock.advance(by: .seconds(6))
+        await #expect(throws: RoutingError.noCapableNodes(model: "m")) { try await waiting.value }
     }
 
     @Test func aRouterJustStartedQueuesForItsRestoredNodesFirstWord() async throws {
