@@ -182,6 +182,9 @@ struct ReplicaTests {
         }
     }
 
+    /// Advisory locks are per database; the cluster holds other tests' too.
+    static let thisDatabase = "database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+
     @Test func replicasStartingTogetherMigrateANewDatabaseOnce() async throws {
         let fleet = try Fleet(environment: try TestEnvironment.load())
         do {
@@ -195,13 +198,13 @@ struct ReplicaTests {
             )
             func waitingForTheLock() throws -> Int {
                 Int(
-                    try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").trimmingCharacters(
+                    try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND \(Self.thisDatabase)").trimmingCharacters(
                         in: .whitespacesAndNewlines
                     )
                 ) ?? -1
             }
             try await fleet.eventually("the lock is held") {
-                try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").hasPrefix("1")
+                try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND \(Self.thisDatabase)").hasPrefix("1")
             }
             let replicas = try (1...2).map { index in
                 try fleet.launch(name: "replica-\(index)", binary: "switchyard-router", arguments: ["serve", "--port", "0", "--database", database])

@@ -11,19 +11,24 @@ struct RequestLogStore: Sendable {
 
     private static let columns = "at, model, node_id, status, code, latency_ms, ttfb_ms, prompt_tokens, completion_tokens"
 
-    /// Appends the records in one transaction: one statement, run once per record (SQLite
-    /// prepares it once).
+    /// Appends the records in one transaction, 100 rows per statement: few round trips to
+    /// PostgreSQL, under SQLite's 999 parameters, and few statement texts for SQLite to prepare
+    /// once and keep.
     func append(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
-        let insert = "INSERT INTO request_log (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        let statements = records.map { record in
-            SQLStatement(
-                insert,
-                [
-                    record.at, record.model, record.nodeID, record.status, record.code, record.latencyMs, record.firstByteMs,
-                    record.promptTokens, record.completionTokens,
-                ]
-            )
+        let statements = stride(from: 0, to: records.count, by: 100).map { start in
+            let chunk = records[start..<min(start + 100, records.count)]
+            var binds: [any SQLBindable] = []
+            binds.reserveCapacity(chunk.count * 9)
+            for record in chunk {
+                binds +=
+                    [
+                        record.at, record.model, record.nodeID, record.status, record.code, record.latencyMs, record.firstByteMs,
+                        record.promptTokens, record.completionTokens,
+                    ] as [any SQLBindable]
+            }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            return SQLStatement("INSERT INTO request_log (\(Self.columns)) VALUES \(rows)", binds)
         }
         _ = try await database.transaction(statements, announcing: nil)
     }

@@ -34,6 +34,11 @@ struct SQLiteStorage: RouterStorage {
             // Prepared once per database connection and SQL text, then reused.
             let prepared = try db.cachedStatement(sql: statement.sql)
             try prepared.setArguments(StatementArguments(statement.binds.map(\.databaseValue)))
+            guard prepared.columnCount > 0 else {  // nothing to read back
+                try prepared.execute()
+                rows = []
+                continue
+            }
             rows = try Row.fetchAll(prepared).map { row in
                 SQLRow(values: Dictionary(zip(row.columnNames, row.databaseValues.map(SQLValue.init)), uniquingKeysWith: { first, _ in first }))
             }
