@@ -196,20 +196,15 @@ struct ReplicaTests {
                 program: URL(fileURLWithPath: "/usr/bin/psql"),
                 arguments: [database, "-qtAX", "-c", "SELECT pg_advisory_lock(6014391775981469698)", "-c", "SELECT pg_sleep(5)"]
             )
-            func waitingForTheLock() throws -> Int {
-                Int(
-                    try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND \(Self.thisDatabase)").trimmingCharacters(
-                        in: .whitespacesAndNewlines
-                    )
-                ) ?? -1
+            func advisoryLocks(granted: Bool) throws -> Int {
+                let sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = \(granted) AND \(Self.thisDatabase)"
+                return Int(try TestPostgres.psql(database, sql).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             }
-            try await fleet.eventually("the lock is held") {
-                try TestPostgres.psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND \(Self.thisDatabase)").hasPrefix("1")
-            }
+            try await fleet.eventually("the lock is held") { try advisoryLocks(granted: true) == 1 }
             let replicas = try (1...2).map { index in
                 try fleet.launch(name: "replica-\(index)", binary: "switchyard-router", arguments: ["serve", "--port", "0", "--database", database])
             }
-            try await fleet.eventually("both replicas wait for the lock", timeout: .seconds(10)) { try waitingForTheLock() == 2 }
+            try await fleet.eventually("both replicas wait for the lock", timeout: .seconds(10)) { try advisoryLocks(granted: false) == 2 }
             try await fleet.eventually("the holder lets go") { !holder.isRunning }
             for replica in replicas {
                 let port = try await replica.listeningPort()
