@@ -194,7 +194,7 @@ struct ReplicaTests {
             let holder = try fleet.launch(
                 name: "lock-holder",
                 program: URL(fileURLWithPath: "/usr/bin/psql"),
-                arguments: [database, "-qtAX", "-c", "SELECT pg_advisory_lock(6014391775981469698)", "-c", "SELECT pg_sleep(5)"]
+                arguments: [database, "-qtAX", "-c", "SELECT pg_advisory_lock(6014391775981469698)", "-c", "SELECT pg_sleep(60)"]
             )
             func advisoryLocks(granted: Bool) throws -> Int {
                 let sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = \(granted) AND \(Self.thisDatabase)"
@@ -204,8 +204,13 @@ struct ReplicaTests {
             let replicas = try (1...2).map { index in
                 try fleet.launch(name: "replica-\(index)", binary: "switchyard-router", arguments: ["serve", "--port", "0", "--database", database])
             }
-            try await fleet.eventually("both replicas wait for the lock", timeout: .seconds(10)) { try advisoryLocks(granted: false) == 2 }
-            try await fleet.eventually("the holder lets go") { !holder.isRunning }
+            try await fleet.eventually("both replicas wait for the lock", timeout: .seconds(50)) { try advisoryLocks(granted: false) == 2 }
+            // Ends the holder's session (its sleep would outlast a killed client): they take turns.
+            _ = try TestPostgres.psql(
+                database,
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND \(Self.thisDatabase)"
+            )
+            try await fleet.eventually("the holder is gone") { !holder.isRunning }
             for replica in replicas {
                 let port = try await replica.listeningPort()
                 #expect(try await fleet.call(.GET, "/v1/models", at: "http://127.0.0.1:\(port)").status == 200)

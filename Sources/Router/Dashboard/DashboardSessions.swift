@@ -17,6 +17,9 @@ actor DashboardSessions {
     /// The session cookie's name.
     static let cookieName = "switchyard_session"
     private var sessions: [String: Session] = [:]
+    /// Logouts and forgets so far: a lookup that waited on the database across one must not
+    /// cache what it read before it.
+    private var closings: UInt64 = 0
     private let lifetime: TimeInterval
     private let database: (any RouterStorage)?
 
@@ -47,43 +50,53 @@ actor DashboardSessions {
     /// The live session for a cookie value, refreshed; nil when unknown or expired.
     func session(for token: String) async -> Session? {
         let key = RouterSecrets.hash(token)
-        let now = Date()
-        guard var session = try? await cached(key), now.timeIntervalSince(session.lastUsed) < lifetime else {
+        let closingsBefore = closings
+        let session = await refreshed(key)
+        guard closingsBefore == closings else {
+            // A logout ran while this call waited on the database: what it read may be from
+            // before. Read again, behind the logout's delete, and keep nothing cached.
             sessions[key] = nil
-            return nil
-        }
-        session.lastUsed = now
-        if let database, now.timeIntervalSince(session.storedUse) > 60 {
-            // Once a minute: keep the stored use fresh, and learn of a logout elsewhere whose
-            // notice was lost (the row is gone).
-            let kept = try? await database.transaction(
-                [SQLStatement("UPDATE dashboard_session SET last_used = ? WHERE hash = ? RETURNING hash", [now.timeIntervalSince1970, key])],
-                announcing: nil
-            )
-            if kept?.isEmpty == true {  // (a failed write keeps the session)
-                sessions[key] = nil
-                return nil
-            }
-            session.storedUse = now
+            return try? await cached(key)
         }
         sessions[key] = session
         return session
     }
 
+    /// The session with this hash, its use refreshed; nil when unknown or expired. Once a
+    /// minute the stored use is refreshed too, which tells of a logout elsewhere whose notice
+    /// was lost (the row is gone).
+    private func refreshed(_ key: String) async -> Session? {
+        let now = Date()
+        guard var session = try? await cached(key), now.timeIntervalSince(session.lastUsed) < lifetime else { return nil }
+        session.lastUsed = now
+        if let database, now.timeIntervalSince(session.storedUse) > 60 {
+            let kept = try? await database.transaction(
+                [SQLStatement("UPDATE dashboard_session SET last_used = ? WHERE hash = ? RETURNING hash", [now.timeIntervalSince1970, key])],
+                announcing: nil
+            )
+            if kept?.isEmpty == true { return nil }  // (a failed write keeps the session)
+            session.storedUse = now
+        }
+        return session
+    }
+
     func close(_ token: String) {
         let key = RouterSecrets.hash(token)
+        closings += 1
         sessions[key] = nil
         database?.submit([SQLStatement("DELETE FROM dashboard_session WHERE hash = ?", [key])], announcing: .sessionClosed(hash: key))
     }
 
     /// Drops a session closed through another replica.
     func forget(hash: String) {
+        closings += 1
         sessions[hash] = nil
     }
 
     /// Drops every cached session, to be read again from the database (notices of logouts may
     /// have been missed).
     func forgetAll() {
+        closings += 1
         sessions = [:]
     }
 

@@ -87,7 +87,7 @@ import Testing
         let clock = ManualClock()
         let registry = NodeRegistry(settings: RegistrySettings(offlineAfter: .seconds(6)), restoring: [Self.node], clock: RegistryClock(clock))
         let waiting = Task { try await registry.lease(model: "m") }
-        try await Self.eventually { await registry.queueDepths()["m"] == 1 }
+        try await Self.eventually { await registry.queueDepths()["m"] == 1 && clock.sleeperCount == 1 }  // its timer is set
         clock.advance(by: .seconds(6))
         await #expect(throws: RoutingError.noCapableNodes(model: "m")) { try await waiting.value }
     }
